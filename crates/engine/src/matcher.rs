@@ -1,0 +1,226 @@
+//! The matcher: keyword prefilter, then each triggered rule's regex around its
+//! keyword hits, then the entropy, placeholder, allow-list and validator filters.
+
+use crate::entropy::shannon_entropy;
+use crate::placeholder::is_placeholder;
+use crate::rule::PatternRule;
+use crate::ruleset::{RuleIndex, RuleSet};
+use crate::severity::{Confidence, Severity};
+use crate::validate::Verdict;
+use std::ops::Range;
+
+/// How far before a keyword hit, at most, a window reaches on a long line.
+const MAX_BACK: usize = 4 << 10;
+/// How far after a keyword hit, at most, a window reaches on a long line.
+const MAX_AHEAD: usize = 4 << 10;
+/// How far after a keyword hit a multi-line rule's window reaches.
+const MULTILINE_AHEAD: usize = 64 << 10;
+
+/// One rule match in a blob, before it is tied to a file or commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMatch {
+    /// Which rule matched.
+    pub rule: RuleIndex,
+    /// Byte span of the whole regex match.
+    pub span: Range<usize>,
+    /// Byte span of the secret inside the blob.
+    pub secret: Range<usize>,
+    /// The rule's severity, or the validator's override.
+    pub severity: Severity,
+    /// The rule's confidence, or the validator's override.
+    pub confidence: Confidence,
+    /// Extra context from the validator.
+    pub note: Option<String>,
+}
+
+/// Runs a [`RuleSet`] over blobs. Holds scratch buffers, so keep one per thread.
+#[derive(Debug)]
+pub struct Matcher<'r> {
+    rules: &'r RuleSet,
+    windows: Vec<Vec<Range<usize>>>,
+    triggered: Vec<RuleIndex>,
+    applicable: Vec<bool>,
+}
+
+impl<'r> Matcher<'r> {
+    pub(crate) fn new(rules: &'r RuleSet) -> Self {
+        let count = rules.rules().len();
+        Matcher {
+            rules,
+            windows: vec![Vec::new(); count],
+            triggered: Vec::new(),
+            applicable: vec![false; count],
+        }
+    }
+
+    /// The rule set this matcher runs.
+    pub fn rule_set(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// Scans `haystack` (the contents of the blob at `path`, if it has one) and
+    /// returns the matches in order of position.
+    pub fn scan(&mut self, haystack: &[u8], path: Option<&str>) -> Vec<RawMatch> {
+        let rules = self.rules;
+        for (index, rule) in rules.rules().iter().enumerate() {
+            self.applicable[index] = rule.applies_to(path);
+        }
+        self.collect_windows(haystack);
+        let mut matches = Vec::new();
+        for &index in &rules.unkeyed_rules {
+            if self.applicable[index] {
+                run_rule(rules.rule(index), index, haystack, 0..haystack.len(), &mut matches);
+            }
+        }
+        let triggered = std::mem::take(&mut self.triggered);
+        for &index in &triggered {
+            let windows = &mut self.windows[index];
+            merge_windows(windows);
+            for window in windows.drain(..) {
+                run_rule(rules.rule(index), index, haystack, window, &mut matches);
+            }
+        }
+        self.triggered = triggered;
+        self.triggered.clear();
+        matches.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+        matches.dedup_by(|a, b| a.rule == b.rule && a.secret == b.secret);
+        matches
+    }
+
+    /// Runs the prefilter and records, per rule, the windows around its keyword hits.
+    fn collect_windows(&mut self, haystack: &[u8]) {
+        let Some(prefilter) = &self.rules.prefilter else {
+            return;
+        };
+        for hit in prefilter.find_overlapping_iter(haystack) {
+            for &index in &self.rules.keyword_rules[hit.pattern().as_usize()] {
+                if !self.applicable[index] {
+                    continue;
+                }
+                let windows = &mut self.windows[index];
+                if windows.is_empty() {
+                    self.triggered.push(index);
+                }
+                if let Some(last) = windows.last_mut()
+                    && last.start <= hit.start()
+                    && hit.end() <= last.end
+                {
+                    continue;
+                }
+                let multiline = self.rules.rule(index).spec.multiline;
+                windows.push(window_around(haystack, hit.start(), hit.end(), multiline));
+            }
+        }
+    }
+}
+
+/// The part of `haystack` a rule's regex examines for a keyword hit at `start..end`:
+/// the whole line (capped on very long lines), or further ahead for multi-line rules.
+fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
+    let floor = start.saturating_sub(MAX_BACK);
+    let line_start = memchr::memrchr(b'\n', &haystack[floor..start]).map_or(floor, |i| floor + i + 1);
+    let ahead = if multiline { MULTILINE_AHEAD } else { MAX_AHEAD };
+    let ceiling = end.saturating_add(ahead).min(haystack.len());
+    let line_end = if multiline {
+        ceiling
+    } else {
+        memchr::memchr(b'\n', &haystack[end..ceiling]).map_or(ceiling, |i| end + i)
+    };
+    line_start..line_end
+}
+
+/// Sorts windows and merges the ones that overlap or touch.
+fn merge_windows(windows: &mut Vec<Range<usize>>) {
+    windows.sort_by_key(|w| w.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(windows.len());
+    for window in windows.drain(..) {
+        match merged.last_mut() {
+            Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
+            _ => merged.push(window),
+        }
+    }
+    *windows = merged;
+}
+
+fn run_rule(
+    rule: &PatternRule,
+    index: RuleIndex,
+    haystack: &[u8],
+    window: Range<usize>,
+    out: &mut Vec<RawMatch>,
+) {
+    let offset = window.start;
+    for caps in rule.regex.captures_iter(&haystack[window]) {
+        let Some(secret) = caps.get(rule.secret_group) else {
+            continue;
+        };
+        let whole = caps.get(0).expect("group 0 always participates");
+        if let Some(raw) = judge(rule, index, secret.as_bytes()) {
+            out.push(RawMatch {
+                span: offset + whole.start()..offset + whole.end(),
+                secret: offset + secret.start()..offset + secret.end(),
+                ..raw
+            });
+        }
+    }
+}
+
+/// Applies the filters to one candidate; `None` drops it.
+fn judge(rule: &PatternRule, index: RuleIndex, secret: &[u8]) -> Option<RawMatch> {
+    if is_placeholder(secret) {
+        return None;
+    }
+    if let Some(min) = rule.spec.min_entropy
+        && shannon_entropy(secret) < min
+    {
+        return None;
+    }
+    if rule.allow.iter().any(|allow| allow.is_match(secret)) {
+        return None;
+    }
+    let mut severity = rule.spec.severity;
+    let mut confidence = rule.spec.confidence.unwrap_or(Confidence::Medium);
+    let mut note = None;
+    if let Some(validator) = rule.spec.validate {
+        match validator.check(secret) {
+            Verdict::Reject => return None,
+            Verdict::Accept {
+                severity: s,
+                confidence: c,
+                note: n,
+            } => {
+                severity = s.unwrap_or(severity);
+                confidence = c.unwrap_or(confidence);
+                note = n;
+            }
+        }
+    }
+    Some(RawMatch {
+        rule: index,
+        span: 0..0,
+        secret: 0..0,
+        severity,
+        confidence,
+        note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_merge_when_they_overlap_or_touch() {
+        let mut windows = vec![10..20, 0..5, 5..8, 15..30, 40..50];
+        merge_windows(&mut windows);
+        assert_eq!(windows, vec![0..8, 10..30, 40..50]);
+    }
+
+    #[test]
+    fn window_covers_the_line_of_the_hit() {
+        let text = b"first line\nkey = abc\nlast";
+        let start = 11;
+        assert_eq!(window_around(text, start, start + 3, false), 11..20);
+        assert_eq!(window_around(text, start, start + 3, true), 11..text.len());
+    }
+}

@@ -1,0 +1,189 @@
+//! The pattern-rule model: what a rule file says ([`RuleSpec`]) and the checked,
+//! compiled form the matcher runs ([`PatternRule`]).
+
+use crate::error::RuleError;
+use crate::severity::{Confidence, Severity};
+use crate::validate::Validator;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+/// Name of the capture group that holds the secret in a rule's regex.
+pub const SECRET_GROUP: &str = "secret";
+
+/// Largest compiled regex a rule may have, in bytes. Keeps a careless
+/// custom rule from eating memory or taking seconds to build.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// One rule as written in a rule file (`[[rule]]` in `rules/*.toml` or `.tattle.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable, namespaced id such as `openai.api-key`.
+    pub id: String,
+    /// Short human name such as "OpenAI API key".
+    pub name: String,
+    /// What the rule finds and why it matters, in one or two sentences.
+    pub description: String,
+    /// How to fix a finding, in one or two sentences.
+    #[serde(default)]
+    pub remediation: Option<String>,
+    /// Impact of a finding.
+    pub severity: Severity,
+    /// How sure a match of this rule is to be real; defaults to medium.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// Literals (matched case-insensitively) that must occur near a match.
+    /// The regex runs only around them. Empty means the regex runs on every blob.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regex with a named capture `secret`.
+    pub regex: String,
+    /// Lowest Shannon entropy (bits per byte) the secret must have.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Regexes matched against the secret; a secret matching any is dropped.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// When set, the rule only runs on paths matching one of these globs.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The rule never runs on paths matching one of these globs.
+    #[serde(default)]
+    pub exclude_paths: Vec<String>,
+    /// A match may span lines (private keys, JSON documents): the regex looks
+    /// further past each keyword than the end of its line.
+    #[serde(default)]
+    pub multiline: bool,
+    /// Extra structural check of the secret (`jwt`, `generic`).
+    #[serde(default)]
+    pub validate: Option<Validator>,
+    /// Links to the provider's documentation of the credential.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Free-form tags, reported in SARIF.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Path under which examples are checked, for rules with path filters.
+    #[serde(default)]
+    pub example_path: Option<String>,
+    /// Texts the rule must find a secret in.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts the rule must find nothing in.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// A checked and compiled pattern rule.
+#[derive(Debug, Clone)]
+pub struct PatternRule {
+    /// The rule as written.
+    pub spec: RuleSpec,
+    /// Where the rule came from (a file name or `built-in`).
+    pub origin: String,
+    pub(crate) regex: Regex,
+    pub(crate) secret_group: usize,
+    pub(crate) allow: Vec<Regex>,
+    pub(crate) include: Option<GlobSet>,
+    pub(crate) exclude: Option<GlobSet>,
+}
+
+impl PatternRule {
+    /// Checks a spec and compiles its regexes and globs.
+    pub fn compile(spec: RuleSpec, origin: &str) -> Result<Self, RuleError> {
+        let fail = |message: String| RuleError::Invalid {
+            origin: origin.to_string(),
+            rule: spec.id.clone(),
+            message,
+        };
+        check_id(&spec.id).map_err(&fail)?;
+        if spec.name.trim().is_empty() {
+            return Err(fail("`name` is empty".into()));
+        }
+        if spec.description.trim().is_empty() {
+            return Err(fail("`description` is empty".into()));
+        }
+        if let Some(keyword) = spec.keywords.iter().find(|k| k.trim().is_empty()) {
+            return Err(fail(format!("keyword {keyword:?} is empty")));
+        }
+        if let Some(e) = spec.min_entropy
+            && !(0.0..=8.0).contains(&e)
+        {
+            return Err(fail(format!("`min_entropy` {e} is outside 0..=8")));
+        }
+        let regex = build_regex(&spec.regex).map_err(|e| fail(format!("`regex`: {e}")))?;
+        let secret_group = regex
+            .capture_names()
+            .position(|name| name == Some(SECRET_GROUP))
+            .ok_or_else(|| {
+                fail(format!(
+                    "`regex` has no named capture `(?P<{SECRET_GROUP}>...)` for the secret"
+                ))
+            })?;
+        let allow = spec
+            .allow
+            .iter()
+            .map(|a| build_regex(a).map_err(|e| fail(format!("`allow` {a:?}: {e}"))))
+            .collect::<Result<_, _>>()?;
+        let include = build_globs(&spec.paths).map_err(|e| fail(format!("`paths`: {e}")))?;
+        let exclude =
+            build_globs(&spec.exclude_paths).map_err(|e| fail(format!("`exclude_paths`: {e}")))?;
+        Ok(PatternRule {
+            origin: origin.to_string(),
+            regex,
+            secret_group,
+            allow,
+            include,
+            exclude,
+            spec,
+        })
+    }
+
+    /// The rule's stable id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Whether the rule runs on a blob at `path` (`None`: a blob without a path).
+    pub fn applies_to(&self, path: Option<&str>) -> bool {
+        let Some(path) = path else {
+            return self.include.is_none();
+        };
+        if self.include.as_ref().is_some_and(|g| !g.is_match(path)) {
+            return false;
+        }
+        !self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    let valid_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    let namespaced = id.split('.').count() >= 2 && id.split('.').all(|part| !part.is_empty());
+    if id.is_empty() || !valid_chars || !namespaced {
+        return Err(format!(
+            "id {id:?} must be namespaced like `provider.kind`, using a-z, 0-9, `-` and `.`"
+        ));
+    }
+    Ok(())
+}
+
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+fn build_globs(patterns: &[String]) -> Result<Option<GlobSet>, globset::Error> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(Glob::new(pattern)?);
+    }
+    builder.build().map(Some)
+}
