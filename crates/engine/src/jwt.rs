@@ -64,12 +64,21 @@ mod tests {
     #[test]
     fn supabase_roles_are_told_apart() {
         let header = r#"{"alg":"HS256","typ":"JWT"}"#;
-        let service = token(header, r#"{"iss":"supabase","ref":"abc","role":"service_role"}"#);
+        let service = token(
+            header,
+            r#"{"iss":"supabase","ref":"abc","role":"service_role"}"#,
+        );
         let anon = token(header, r#"{"iss":"supabase","ref":"abc","role":"anon"}"#);
         let other = token(header, r#"{"sub":"42"}"#);
-        assert_eq!(classify(service.as_bytes()), Some(JwtKind::SupabaseServiceRole));
+        assert_eq!(
+            classify(service.as_bytes()),
+            Some(JwtKind::SupabaseServiceRole)
+        );
         assert_eq!(classify(anon.as_bytes()), Some(JwtKind::SupabaseAnon));
-        assert_eq!(classify(other.as_bytes()), Some(JwtKind::Other { unsigned: false }));
+        assert_eq!(
+            classify(other.as_bytes()),
+            Some(JwtKind::Other { unsigned: false })
+        );
     }
 
     #[test]

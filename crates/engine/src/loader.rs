@@ -78,7 +78,11 @@ pub fn builtin_specs() -> Result<Vec<LocatedSpec>, RuleError> {
 
 fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -96,7 +100,9 @@ severity = "high"
 regex = '(?P<secret>acme_[a-z0-9]{20})'
 negative_exmples = ["nothing"]
 "#;
-        let err = parse_rule_file(text, "custom.toml").unwrap_err().to_string();
+        let err = parse_rule_file(text, "custom.toml")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("custom.toml:2"), "{err}");
         assert!(err.contains("acme.token"), "{err}");
         assert!(err.contains("negative_exmples"), "{err}");

@@ -69,7 +69,13 @@ impl<'r> Matcher<'r> {
         let mut matches = Vec::new();
         for &index in &rules.unkeyed_rules {
             if self.applicable[index] {
-                run_rule(rules.rule(index), index, haystack, 0..haystack.len(), &mut matches);
+                run_rule(
+                    rules.rule(index),
+                    index,
+                    haystack,
+                    0..haystack.len(),
+                    &mut matches,
+                );
             }
         }
         let triggered = std::mem::take(&mut self.triggered);
@@ -118,8 +124,13 @@ impl<'r> Matcher<'r> {
 /// the whole line (capped on very long lines), or further ahead for multi-line rules.
 fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
     let floor = start.saturating_sub(MAX_BACK);
-    let line_start = memchr::memrchr(b'\n', &haystack[floor..start]).map_or(floor, |i| floor + i + 1);
-    let ahead = if multiline { MULTILINE_AHEAD } else { MAX_AHEAD };
+    let line_start =
+        memchr::memrchr(b'\n', &haystack[floor..start]).map_or(floor, |i| floor + i + 1);
+    let ahead = if multiline {
+        MULTILINE_AHEAD
+    } else {
+        MAX_AHEAD
+    };
     let ceiling = end.saturating_add(ahead).min(haystack.len());
     let line_end = if multiline {
         ceiling

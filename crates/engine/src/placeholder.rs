@@ -44,13 +44,19 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     let lower = secret.to_ascii_lowercase();
-    if TEMPLATE_MARKERS.iter().any(|m| contains(&lower, m.as_bytes())) {
+    if TEMPLATE_MARKERS
+        .iter()
+        .any(|m| contains(&lower, m.as_bytes()))
+    {
         return true;
     }
     if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
         return true;
     }
-    if PLACEHOLDER_WORDS.iter().any(|w| contains(&lower, w.as_bytes())) {
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| contains(&lower, w.as_bytes()))
+    {
         return true;
     }
     if SEQUENCES.iter().any(|s| contains(&lower, s.as_bytes())) {
@@ -117,7 +123,10 @@ mod tests {
             "sk-1234567890abcdef",
             "ghp_REPLACE_ME_WITH_TOKEN",
         ] {
-            assert!(is_placeholder(value.as_bytes()), "{value} should be a placeholder");
+            assert!(
+                is_placeholder(value.as_bytes()),
+                "{value} should be a placeholder"
+            );
         }
     }
 
@@ -129,7 +138,10 @@ mod tests {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzK3yQ9t7s",
             "hunter2isnotgood",
         ] {
-            assert!(!is_placeholder(value.as_bytes()), "{value} is not a placeholder");
+            assert!(
+                !is_placeholder(value.as_bytes()),
+                "{value} is not a placeholder"
+            );
         }
     }
 }

@@ -85,11 +85,12 @@ fn check_generic(secret: &[u8]) -> Verdict {
     let code_like = secret
         .iter()
         .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b' ' | b','));
-    let path_like = secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/");
+    let path_like =
+        secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/");
     let dotted_name = secret.split(|&b| b == b'.').count() >= 3
-        && secret
-            .split(|&b| b == b'.')
-            .all(|part| !part.is_empty() && part.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'));
+        && secret.split(|&b| b == b'.').all(|part| {
+            !part.is_empty() && part.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_')
+        });
     if code_like || path_like || dotted_name || looks_like_identifier(secret) {
         return Verdict::Reject;
     }
@@ -125,14 +126,26 @@ mod tests {
             "/etc/secrets/token",
             "passwordpassword",
         ] {
-            assert_eq!(Validator::Generic.check(value.as_bytes()), Verdict::Reject, "{value}");
+            assert_eq!(
+                Validator::Generic.check(value.as_bytes()),
+                Verdict::Reject,
+                "{value}"
+            );
         }
     }
 
     #[test]
     fn generic_accepts_random_values() {
-        for value in ["a9F3kLq2Zx7Vb1Nm", "8f14e45fceea167a5a36dedd4bea2543", "Tr0ub4dor&3xyzQ"] {
-            assert_eq!(Validator::Generic.check(value.as_bytes()), Verdict::PLAIN, "{value}");
+        for value in [
+            "a9F3kLq2Zx7Vb1Nm",
+            "8f14e45fceea167a5a36dedd4bea2543",
+            "Tr0ub4dor&3xyzQ",
+        ] {
+            assert_eq!(
+                Validator::Generic.check(value.as_bytes()),
+                Verdict::PLAIN,
+                "{value}"
+            );
         }
     }
 }

@@ -20,8 +20,20 @@ fn builtin_rules_have_unique_ids_and_full_metadata() {
     let rules = RuleSet::builtin().expect("built-in rules load");
     assert!(!rules.rules().is_empty());
     for rule in rules.rules() {
-        assert!(rule.spec.remediation.is_some(), "{} has no remediation", rule.id());
-        assert!(!rule.spec.references.is_empty(), "{} has no references", rule.id());
-        assert!(!rule.spec.keywords.is_empty(), "{} has no keywords", rule.id());
+        assert!(
+            rule.spec.remediation.is_some(),
+            "{} has no remediation",
+            rule.id()
+        );
+        assert!(
+            !rule.spec.references.is_empty(),
+            "{} has no references",
+            rule.id()
+        );
+        assert!(
+            !rule.spec.keywords.is_empty(),
+            "{} has no keywords",
+            rule.id()
+        );
     }
 }

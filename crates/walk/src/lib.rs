@@ -1,1 +1,16 @@
-//! placeholder
+//! Where tattle's bytes come from.
+//!
+//! [`tree::walk`] walks working trees in parallel (honouring `.gitignore`,
+//! `.ignore` and `.tattleignore`), reads each regular file once and hands it to
+//! a per-thread [`tree::FileVisitor`]. [`tracked`] lists what git tracks, so
+//! that force-added files are scanned even when an ignore file matches them.
+//! This crate knows nothing about rules or findings.
+
+pub mod content;
+pub mod error;
+pub mod tracked;
+pub mod tree;
+
+pub use content::{Content, SkipReason};
+pub use error::WalkError;
+pub use tree::{FileVisitor, WalkOptions, walk};

@@ -1,0 +1,199 @@
+//! `.tattle.toml`: allowlists, disabled rules, custom rules and scan settings.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use tattle_engine::LocatedSpec;
+use tattle_engine::loader::{RawRuleTable, specs_from_tables};
+
+/// The config file tattle looks for at the scan root.
+pub const CONFIG_FILE: &str = ".tattle.toml";
+
+/// A parsed config file.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where it was read from, if anywhere.
+    pub source: Option<PathBuf>,
+    /// `[scan]`.
+    pub scan: ScanSettings,
+    /// `[allowlist]`.
+    pub allowlist: Allowlist,
+    /// `[rules]`.
+    pub rules: RuleSettings,
+    /// `[[rule]]`: custom rules, in the built-in format.
+    pub custom_rules: Vec<LocatedSpec>,
+}
+
+/// `[scan]` settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSettings {
+    /// Skip files larger than this: bytes, or a string such as "10MiB".
+    #[serde(default)]
+    pub max_file_size: Option<SizeValue>,
+}
+
+/// A size written as a number of bytes or a string with a unit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SizeValue {
+    /// Bytes.
+    Bytes(u64),
+    /// "10MiB", "512KiB"…
+    Text(String),
+}
+
+/// `[allowlist]`: what never produces a finding.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allowlist {
+    /// Globs of paths whose findings are dropped (the files are still read).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Regexes matched against each secret; a match drops the finding.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+}
+
+/// `[rules]`: which rules run.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSettings {
+    /// Ids of rules that never run.
+    #[serde(default)]
+    pub disable: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    scan: ScanSettings,
+    #[serde(default)]
+    allowlist: Allowlist,
+    #[serde(default)]
+    rules: RuleSettings,
+    #[serde(default)]
+    rule: Vec<RawRuleTable>,
+}
+
+impl Config {
+    /// Reads the config named on the command line, or `.tattle.toml` in the
+    /// first scanned directory, or nothing.
+    pub fn discover(explicit: Option<&Path>, roots: &[PathBuf]) -> Result<Config> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        let root = roots
+            .first()
+            .map(PathBuf::as_path)
+            .unwrap_or(Path::new("."));
+        let candidate = if root.is_dir() {
+            root.join(CONFIG_FILE)
+        } else {
+            PathBuf::from(CONFIG_FILE)
+        };
+        if candidate.is_file() {
+            Config::load(&candidate)
+        } else {
+            Ok(Config::default())
+        }
+    }
+
+    /// Reads and checks one config file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config {}", path.display()))?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses config text; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config> {
+        let file: ConfigFile = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{origin}: {}", e.to_string().trim_end()))?;
+        for pattern in &file.allowlist.paths {
+            if let Err(e) = globset::Glob::new(pattern) {
+                bail!("{origin}: [allowlist] paths: {e}");
+            }
+        }
+        for pattern in &file.allowlist.regexes {
+            if let Err(e) = regex::bytes::Regex::new(pattern) {
+                bail!("{origin}: [allowlist] regexes: {pattern:?}: {e}");
+            }
+        }
+        if let Some(size) = &file.scan.max_file_size {
+            size_in_bytes(size)
+                .map_err(|e| anyhow::anyhow!("{origin}: [scan] max_file_size: {e}"))?;
+        }
+        let custom_rules = specs_from_tables(file.rule, text, origin)?;
+        Ok(Config {
+            source: Some(PathBuf::from(origin)),
+            scan: file.scan,
+            allowlist: file.allowlist,
+            rules: file.rules,
+            custom_rules,
+        })
+    }
+
+    /// The `[scan] max_file_size`, in bytes, if set.
+    pub fn max_file_size(&self) -> Option<u64> {
+        self.scan
+            .max_file_size
+            .as_ref()
+            .and_then(|size| size_in_bytes(size).ok())
+    }
+}
+
+fn size_in_bytes(size: &SizeValue) -> Result<u64, String> {
+    match size {
+        SizeValue::Bytes(bytes) => Ok(*bytes),
+        SizeValue::Text(text) => crate::args::parse_size(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config_parses() {
+        let config = Config::parse(
+            r#"
+[scan]
+max_file_size = "2MiB"
+
+[allowlist]
+paths = ["tests/fixtures/**"]
+regexes = ["^AKIA_TEST"]
+
+[rules]
+disable = ["generic.secret-assignment"]
+
+[[rule]]
+id = "acme.token"
+name = "Acme token"
+description = "An Acme API token."
+severity = "high"
+keywords = ["acme_"]
+regex = '(?P<secret>acme_[a-z0-9]{24})'
+"#,
+            "test.toml",
+        )
+        .unwrap();
+        assert_eq!(config.max_file_size(), Some(2 << 20));
+        assert_eq!(config.allowlist.paths, ["tests/fixtures/**"]);
+        assert_eq!(config.rules.disable, ["generic.secret-assignment"]);
+        assert_eq!(config.custom_rules.len(), 1);
+        assert_eq!(config.custom_rules[0].origin, "test.toml:13");
+    }
+
+    #[test]
+    fn malformed_config_names_file_and_line() {
+        let err = Config::parse("[allowlist]\npaths = [\"a\"]\nregexs = []\n", "bad.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("regexs"), "{err}");
+    }
+}

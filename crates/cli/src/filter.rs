@@ -1,0 +1,71 @@
+//! Filters that drop findings after matching: inline `tattle:allow` comments
+//! and the config's allowlists.
+
+use crate::config::Allowlist;
+use anyhow::Result;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::RegexSet;
+
+/// Marker that silences every finding on its line.
+pub const INLINE_ALLOW: &[u8] = b"tattle:allow";
+
+/// Whether a line carries an inline `tattle:allow`.
+pub fn has_inline_allow(line: &[u8]) -> bool {
+    memchr::memmem::find(line, INLINE_ALLOW).is_some()
+}
+
+/// The config's allowlists, compiled.
+#[derive(Debug)]
+pub struct Filters {
+    paths: GlobSet,
+    secrets: RegexSet,
+}
+
+impl Filters {
+    /// Compiles an allowlist.
+    pub fn new(allowlist: &Allowlist) -> Result<Self> {
+        let mut paths = GlobSetBuilder::new();
+        for pattern in &allowlist.paths {
+            paths.add(Glob::new(pattern)?);
+        }
+        Ok(Filters {
+            paths: paths.build()?,
+            secrets: RegexSet::new(&allowlist.regexes)?,
+        })
+    }
+
+    /// Whether findings in the file at `path` are dropped.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.paths.is_match(path)
+    }
+
+    /// Whether a finding with this secret is dropped.
+    pub fn secret_allowed(&self, secret: &[u8]) -> bool {
+        self.secrets.is_match(secret)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowlists_match_paths_and_secrets() {
+        let filters = Filters::new(&Allowlist {
+            paths: vec!["tests/**".into(), "*.lock".into()],
+            regexes: vec!["^AKIA0000".into()],
+        })
+        .unwrap();
+        assert!(filters.path_allowed("tests/fixtures/a.env"));
+        assert!(filters.path_allowed("deep/Cargo.lock"));
+        assert!(!filters.path_allowed("src/main.rs"));
+        assert!(filters.secret_allowed(b"AKIA0000ZZZZ"));
+        assert!(!filters.secret_allowed(b"AKIA1111ZZZZ"));
+    }
+
+    #[test]
+    fn inline_allow_is_found_anywhere_on_the_line() {
+        assert!(has_inline_allow(b"key = 'x' # tattle:allow"));
+        assert!(!has_inline_allow(b"key = 'x' # tattle: allow"));
+    }
+}

@@ -1,0 +1,193 @@
+//! Findings: a raw match tied to where it was found, with its secret redacted
+//! and a fingerprint that survives edits and rebases.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::ops::Range;
+use tattle_engine::{Confidence, PatternRule, RawMatch, RuleIndex, Severity};
+
+/// One finding, ready to report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule's stable id.
+    pub rule_id: String,
+    /// The rule's short name.
+    pub rule_name: String,
+    /// Impact, possibly raised or lowered by the rule's validator.
+    pub severity: Severity,
+    /// How likely it is to be real.
+    pub confidence: Confidence,
+    /// Path of the file, with `/` separators.
+    pub path: String,
+    /// 1-based line of the secret's first character.
+    pub line: usize,
+    /// 1-based column (UTF-16 code units, as SARIF counts) of the secret's first character.
+    pub column: usize,
+    /// 1-based line of the secret's last character.
+    pub end_line: usize,
+    /// 1-based column just past the secret's last character.
+    pub end_column: usize,
+    /// The secret, redacted unless `--show-secrets` was given.
+    pub secret: String,
+    /// Salted SHA-256 of the secret: compare findings without the secret itself.
+    pub secret_hash: String,
+    /// Stable identity: hash of rule id, path and secret. No line, no commit.
+    pub fingerprint: String,
+    /// Extra context from the rule's validator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Index of the rule in the scan's rule set (for reporters).
+    #[serde(skip)]
+    pub rule_index: RuleIndex,
+}
+
+/// Turns the raw matches of one blob into findings.
+pub struct FindingBuilder<'a> {
+    bytes: &'a [u8],
+    path: &'a str,
+    lines: LineIndex,
+    show_secrets: bool,
+}
+
+impl<'a> FindingBuilder<'a> {
+    /// Prepares to build findings for the blob `bytes` at `path`.
+    pub fn new(bytes: &'a [u8], path: &'a str, show_secrets: bool) -> Self {
+        FindingBuilder {
+            bytes,
+            path,
+            lines: LineIndex::new(bytes),
+            show_secrets,
+        }
+    }
+
+    /// The text of the line that holds `offset`, without its line break.
+    pub fn line_text(&self, offset: usize) -> &'a [u8] {
+        let range = self.lines.line_range(offset, self.bytes.len());
+        let line = &self.bytes[range];
+        line.strip_suffix(b"\r").unwrap_or(line)
+    }
+
+    /// Builds the finding for one match of `rule`.
+    pub fn build(&self, raw: &RawMatch, rule: &PatternRule) -> Finding {
+        let secret = &self.bytes[raw.secret.clone()];
+        let (line, column) = self.position(raw.secret.start);
+        let (end_line, end_column) = self.position(raw.secret.end);
+        let secret_text = String::from_utf8_lossy(secret);
+        Finding {
+            rule_id: rule.id().to_string(),
+            rule_name: rule.spec.name.clone(),
+            severity: raw.severity,
+            confidence: raw.confidence,
+            path: self.path.to_string(),
+            line,
+            column,
+            end_line,
+            end_column,
+            secret: if self.show_secrets {
+                secret_text.to_string()
+            } else {
+                redact(&secret_text)
+            },
+            secret_hash: secret_hash(secret),
+            fingerprint: fingerprint(rule.id(), self.path, secret),
+            note: raw.note.clone(),
+            rule_index: raw.rule,
+        }
+    }
+
+    /// 1-based line and UTF-16 column of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let line_index = self.lines.line_of(offset);
+        let start = self.lines.starts[line_index];
+        let prefix = String::from_utf8_lossy(&self.bytes[start..offset]);
+        (line_index + 1, prefix.encode_utf16().count() + 1)
+    }
+}
+
+/// Byte offsets where each line starts.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    fn line_range(&self, offset: usize, len: usize) -> Range<usize> {
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(len, |next| next - 1);
+        start..end.max(start)
+    }
+}
+
+/// Shows the first few characters of a secret and hides the rest: 4 for
+/// secrets of 16 characters or more, fewer for short ones, none for tiny ones.
+pub fn redact(secret: &str) -> String {
+    let chars = secret.chars().count();
+    let shown = if chars >= 16 { 4 } else { chars / 4 };
+    let prefix: String = secret.chars().take(shown).collect();
+    format!("{prefix}…")
+}
+
+/// Salted SHA-256 of a secret, in hex.
+pub fn secret_hash(secret: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"tattle-secret-v1\0");
+    hasher.update(secret);
+    hex(&hasher.finalize())
+}
+
+/// A finding's stable identity: rule id, path and secret, never line or commit.
+pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for part in [rule_id.as_bytes(), path.as_bytes(), secret] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hex(&hasher.finalize()[..16])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_all_but_a_short_prefix() {
+        assert_eq!(redact("sk-proj-abcdefghijklmnop"), "sk-p…");
+        assert_eq!(redact("hunter2hunter"), "hun…");
+        assert_eq!(redact("abc"), "…");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_path_and_secret_only() {
+        let a = fingerprint("x.y", "a.txt", b"s3cr3t");
+        assert_eq!(a, fingerprint("x.y", "a.txt", b"s3cr3t"));
+        assert_ne!(a, fingerprint("x.z", "a.txt", b"s3cr3t"));
+        assert_ne!(a, fingerprint("x.y", "b.txt", b"s3cr3t"));
+        assert_ne!(a, fingerprint("x.y", "a.txt", b"s3cr3u"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn positions_are_one_based_and_count_utf16_units() {
+        let text = "first\nkey = \"é😀secret\"\n";
+        let builder = FindingBuilder::new(text.as_bytes(), "f", false);
+        let offset = text.find("secret").unwrap();
+        // `key = "` is 7 units, é is 1, 😀 is 2.
+        assert_eq!(builder.position(offset), (2, 11));
+        assert_eq!(builder.line_text(offset), "key = \"é😀secret\"".as_bytes());
+    }
+}

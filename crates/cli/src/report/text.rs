@@ -1,0 +1,150 @@
+//! The text report: findings grouped by file, each with why it matters and how
+//! to fix it, then a summary. Colors are written as ANSI codes; the caller's
+//! stream strips them when color is off.
+
+use super::{Report, Reporter};
+use crate::finding::Finding;
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+use tattle_engine::Severity;
+
+/// Writes the human-readable report.
+pub struct TextReporter;
+
+const PATH: Style = Style::new().bold().underline();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+fn severity_style(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Critical => AnsiColor::BrightRed,
+        Severity::High => AnsiColor::Red,
+        Severity::Medium => AnsiColor::Yellow,
+        Severity::Low => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+impl Reporter for TextReporter {
+    fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let outcome = report.outcome;
+        let mut current_path: Option<&str> = None;
+        for finding in &outcome.findings {
+            if current_path != Some(finding.path.as_str()) {
+                if current_path.is_some() {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{PATH}{}{PATH:#}", finding.path)?;
+                current_path = Some(&finding.path);
+            }
+            write_finding(report, finding, out)?;
+        }
+        if !outcome.findings.is_empty() {
+            writeln!(out)?;
+        }
+        for skipped in &outcome.skipped {
+            writeln!(
+                out,
+                "{DIM}skipped{DIM:#} {}: {}",
+                skipped.path, skipped.reason
+            )?;
+        }
+        for error in &outcome.errors {
+            let style = severity_style(Severity::High);
+            writeln!(
+                out,
+                "{style}error{style:#} {}: {}",
+                error.path, error.reason
+            )?;
+        }
+        write_summary(report, out)
+    }
+}
+
+fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
+    let rule = report.rules.rule(finding.rule_index);
+    let style = severity_style(finding.severity);
+    writeln!(
+        out,
+        "  {BOLD}{}:{}{BOLD:#}  {style}{:<8}{style:#}  {}  {DIM}[{}]{DIM:#}",
+        finding.line,
+        finding.column,
+        finding.severity.as_str(),
+        finding.rule_name,
+        finding.rule_id,
+    )?;
+    writeln!(
+        out,
+        "      secret {}  {DIM}confidence {}, fingerprint {}{DIM:#}",
+        finding.secret, finding.confidence, finding.fingerprint
+    )?;
+    if let Some(note) = &finding.note {
+        writeln!(out, "      note: {note}")?;
+    }
+    writeln!(out, "      why: {}", rule.spec.description)?;
+    if let Some(fix) = &rule.spec.remediation {
+        writeln!(out, "      fix: {fix}")?;
+    }
+    Ok(())
+}
+
+fn write_summary(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let outcome = report.outcome;
+    let stats = &outcome.stats;
+    let findings = outcome.findings.len();
+    if findings == 0 {
+        writeln!(out, "{BOLD}No findings.{BOLD:#}")?;
+    } else {
+        let mut files: Vec<&str> = outcome.findings.iter().map(|f| f.path.as_str()).collect();
+        files.dedup();
+        let counts: Vec<String> = Severity::ALL
+            .iter()
+            .filter_map(|&severity| {
+                let count = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == severity)
+                    .count();
+                (count > 0).then(|| {
+                    let style = severity_style(severity);
+                    format!("{style}{count} {severity}{style:#}")
+                })
+            })
+            .collect();
+        writeln!(
+            out,
+            "{BOLD}{findings} finding{} in {} file{}:{BOLD:#} {}",
+            plural(findings),
+            files.len(),
+            plural(files.len()),
+            counts.join(", ")
+        )?;
+    }
+    let mib = stats.bytes_scanned as f64 / (1 << 20) as f64;
+    write!(
+        out,
+        "{DIM}Scanned {} file{} ({mib:.1} MiB) in {:.2}s",
+        stats.files_scanned,
+        plural(stats.files_scanned as usize),
+        stats.duration.as_secs_f64()
+    )?;
+    if stats.binary_skipped > 0 {
+        write!(out, "; {} binary skipped", stats.binary_skipped)?;
+    }
+    if !outcome.skipped.is_empty() {
+        write!(out, "; {} skipped", outcome.skipped.len())?;
+    }
+    if !outcome.errors.is_empty() {
+        write!(
+            out,
+            "; {} error{}",
+            outcome.errors.len(),
+            plural(outcome.errors.len())
+        )?;
+    }
+    writeln!(out, ".{DIM:#}")
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

@@ -1,0 +1,195 @@
+//! `tattle scan`: walk working trees, run the matcher on every file in
+//! parallel, and turn matches into filtered findings.
+
+use crate::filter::{Filters, has_inline_allow};
+use crate::finding::{Finding, FindingBuilder};
+use crate::progress::Counters;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tattle_engine::{Matcher, RuleSet};
+use tattle_walk::{FileVisitor, SkipReason, WalkError, WalkOptions};
+
+/// A file that was not scanned, with the reason.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    /// The file's path.
+    pub path: String,
+    /// Why it was not scanned.
+    pub reason: String,
+}
+
+/// A path that could not be read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScanError {
+    /// The path.
+    pub path: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// Totals of a scan.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ScanStats {
+    /// Files read and scanned.
+    pub files_scanned: u64,
+    /// Bytes read and scanned.
+    pub bytes_scanned: u64,
+    /// Files skipped as binary.
+    pub binary_skipped: u64,
+    /// Symbolic links not followed.
+    pub symlinks_skipped: u64,
+    /// Wall time.
+    #[serde(skip)]
+    pub duration: Duration,
+}
+
+/// Everything a scan produced, before reporting.
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    /// Findings after all filters, sorted by path, line and column.
+    pub findings: Vec<Finding>,
+    /// Files reported as skipped (too large, not regular).
+    pub skipped: Vec<Skipped>,
+    /// Paths that could not be read.
+    pub errors: Vec<ScanError>,
+    /// Totals.
+    pub stats: ScanStats,
+}
+
+/// Settings of the finding stage.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingOptions {
+    /// Keep secrets in clear in findings.
+    pub show_secrets: bool,
+}
+
+/// Scans working trees with `rules`, applying `filters`.
+pub fn scan_tree(
+    rules: &RuleSet,
+    filters: &Filters,
+    walk: &WalkOptions,
+    options: FindingOptions,
+    counters: &Counters,
+) -> ScanOutcome {
+    let started = Instant::now();
+    let visitors = tattle_walk::walk(walk, || TreeVisitor {
+        matcher: rules.matcher(),
+        filters,
+        options,
+        counters,
+        outcome: ScanOutcome::default(),
+    });
+    let mut outcome = ScanOutcome::default();
+    for visitor in visitors {
+        merge(&mut outcome, visitor.outcome);
+    }
+    finish(&mut outcome);
+    outcome.stats.duration = started.elapsed();
+    outcome
+}
+
+/// A per-thread scanner: its own matcher and its own results.
+struct TreeVisitor<'a> {
+    matcher: Matcher<'a>,
+    filters: &'a Filters,
+    options: FindingOptions,
+    counters: &'a Counters,
+    outcome: ScanOutcome,
+}
+
+impl FileVisitor for TreeVisitor<'_> {
+    fn file(&mut self, path: &Path, bytes: &[u8]) {
+        self.counters.add(bytes.len() as u64);
+        self.outcome.stats.files_scanned += 1;
+        self.outcome.stats.bytes_scanned += bytes.len() as u64;
+        let display = display_path(path);
+        if self.filters.path_allowed(&display) {
+            return;
+        }
+        let matches = self.matcher.scan(bytes, Some(&display));
+        if matches.is_empty() {
+            return;
+        }
+        let rules = self.matcher.rule_set();
+        let builder = FindingBuilder::new(bytes, &display, self.options.show_secrets);
+        for raw in &matches {
+            if has_inline_allow(builder.line_text(raw.secret.start))
+                || has_inline_allow(builder.line_text(raw.span.start))
+                || self.filters.secret_allowed(&bytes[raw.secret.clone()])
+            {
+                continue;
+            }
+            self.outcome
+                .findings
+                .push(builder.build(raw, rules.rule(raw.rule)));
+        }
+    }
+
+    fn skipped(&mut self, path: &Path, reason: SkipReason) {
+        match reason {
+            SkipReason::Binary => self.outcome.stats.binary_skipped += 1,
+            SkipReason::Symlink => self.outcome.stats.symlinks_skipped += 1,
+            SkipReason::TooLarge { .. } | SkipReason::NotRegular => {
+                self.outcome.skipped.push(Skipped {
+                    path: display_path(path),
+                    reason: reason.to_string(),
+                })
+            }
+        }
+    }
+
+    fn error(&mut self, error: WalkError) {
+        self.outcome.errors.push(ScanError {
+            path: display_path(&error.path),
+            reason: error.reason,
+        });
+    }
+}
+
+fn merge(into: &mut ScanOutcome, from: ScanOutcome) {
+    into.findings.extend(from.findings);
+    into.skipped.extend(from.skipped);
+    into.errors.extend(from.errors);
+    into.stats.files_scanned += from.stats.files_scanned;
+    into.stats.bytes_scanned += from.stats.bytes_scanned;
+    into.stats.binary_skipped += from.stats.binary_skipped;
+    into.stats.symlinks_skipped += from.stats.symlinks_skipped;
+}
+
+/// Sorts everything so reports do not depend on thread scheduling.
+fn finish(outcome: &mut ScanOutcome) {
+    outcome.findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
+    });
+    outcome.findings.dedup_by(|a, b| {
+        a.path == b.path && a.line == b.line && a.column == b.column && a.rule_id == b.rule_id
+    });
+    outcome.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// A path as reported: `/` separators, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut trimmed = text.as_str();
+    while let Some(rest) = trimmed.strip_prefix("./") {
+        trimmed = rest;
+    }
+    if trimmed.is_empty() {
+        text
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_drop_leading_dot_slash() {
+        assert_eq!(display_path(Path::new("./src/a.rs")), "src/a.rs");
+        assert_eq!(display_path(Path::new("src/a.rs")), "src/a.rs");
+        assert_eq!(display_path(Path::new("/abs/a.rs")), "/abs/a.rs");
+    }
+}

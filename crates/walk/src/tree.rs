@@ -1,0 +1,238 @@
+//! The parallel working-tree walk.
+//!
+//! Each walker thread owns one [`FileVisitor`], reads a file, and hands the
+//! visitor its bytes; visitors come back to the caller when the walk ends, so
+//! per-thread results merge without locks on the hot path.
+
+use crate::content::{self, Content, SkipReason};
+use crate::error::WalkError;
+use crate::tracked;
+use ignore::{WalkBuilder, WalkState};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Name of tattle's own ignore file, read like `.gitignore` in every directory.
+pub const IGNORE_FILE: &str = ".tattleignore";
+
+/// What to walk and how.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Files or directories to walk.
+    pub roots: Vec<PathBuf>,
+    /// Honour `.gitignore`, `.ignore`, `.tattleignore` and git's excludes.
+    pub respect_ignore: bool,
+    /// Files above this many bytes are skipped and reported.
+    pub max_file_size: u64,
+    /// Walker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// Receives each file of a walk. One visitor per walker thread.
+pub trait FileVisitor: Send {
+    /// A file's contents, ready to scan. `path` is as walked (root joined with the relative path).
+    fn file(&mut self, path: &Path, bytes: &[u8]);
+    /// A file that was not scanned, and why.
+    fn skipped(&mut self, path: &Path, reason: SkipReason);
+    /// A path that could not be read.
+    fn error(&mut self, error: WalkError);
+}
+
+/// Walks `options.roots` in parallel, calling a visitor made by `make_visitor`
+/// on every thread, and returns all visitors when done.
+///
+/// In a git work tree, files that git tracks are visited even when an ignore
+/// file matches them: force-added files are where leaks hide.
+pub fn walk<V, F>(options: &WalkOptions, make_visitor: F) -> Vec<V>
+where
+    V: FileVisitor,
+    F: Fn() -> V + Sync,
+{
+    let finished: Mutex<Vec<(V, Vec<PathBuf>)>> = Mutex::new(Vec::new());
+    let mut missing_roots = Vec::new();
+    let mut existing_roots = Vec::new();
+    for root in &options.roots {
+        match std::fs::symlink_metadata(root) {
+            Ok(_) => existing_roots.push(root.clone()),
+            Err(e) => missing_roots.push(WalkError::new(root, e)),
+        }
+    }
+    if let Some((first, rest)) = existing_roots.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for root in rest {
+            builder.add(root);
+        }
+        builder
+            .hidden(false)
+            .follow_links(false)
+            .git_ignore(options.respect_ignore)
+            .git_global(options.respect_ignore)
+            .git_exclude(options.respect_ignore)
+            .ignore(options.respect_ignore)
+            .parents(options.respect_ignore)
+            .require_git(false)
+            .threads(options.threads)
+            .filter_entry(|entry| entry.file_name() != ".git");
+        if options.respect_ignore {
+            builder.add_custom_ignore_filename(IGNORE_FILE);
+        }
+        let record_visited = options.respect_ignore;
+        builder.build_parallel().run(|| {
+            let mut worker = Worker {
+                visitor: Some(make_visitor()),
+                visited: Vec::new(),
+                record_visited,
+                limit: options.max_file_size,
+                buffer: Vec::new(),
+                finished: &finished,
+            };
+            Box::new(move |entry| {
+                worker.handle(entry);
+                WalkState::Continue
+            })
+        });
+    }
+    let mut results = finished.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut visitors: Vec<V> = Vec::with_capacity(results.len() + 1);
+    let mut visited: HashSet<PathBuf> = HashSet::new();
+    for (visitor, paths) in results.drain(..) {
+        visited.extend(paths);
+        visitors.push(visitor);
+    }
+    let mut extra = make_visitor();
+    for error in missing_roots {
+        extra.error(error);
+    }
+    if options.respect_ignore {
+        visit_tracked_but_ignored(&existing_roots, &visited, options.max_file_size, &mut extra);
+    }
+    visitors.push(extra);
+    visitors
+}
+
+/// Per-thread state of the parallel walk.
+struct Worker<'a, V: FileVisitor> {
+    visitor: Option<V>,
+    visited: Vec<PathBuf>,
+    record_visited: bool,
+    limit: u64,
+    buffer: Vec<u8>,
+    finished: &'a Mutex<Vec<(V, Vec<PathBuf>)>>,
+}
+
+impl<V: FileVisitor> Worker<'_, V> {
+    fn handle(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) {
+        let visitor = self.visitor.as_mut().expect("visitor lives until drop");
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                visitor.error(walk_error(err));
+                return;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            return;
+        };
+        if file_type.is_dir() {
+            return;
+        }
+        let path = entry.path();
+        if self.record_visited {
+            self.visited.push(path.to_path_buf());
+        }
+        if file_type.is_symlink() {
+            visitor.skipped(path, SkipReason::Symlink);
+            return;
+        }
+        if !file_type.is_file() {
+            visitor.skipped(path, SkipReason::NotRegular);
+            return;
+        }
+        let buffer = std::mem::take(&mut self.buffer);
+        self.buffer = read_and_visit(path, self.limit, buffer, visitor);
+    }
+}
+
+impl<V: FileVisitor> Drop for Worker<'_, V> {
+    fn drop(&mut self) {
+        if let Some(visitor) = self.visitor.take() {
+            let visited = std::mem::take(&mut self.visited);
+            let mut finished = self.finished.lock().unwrap_or_else(|e| e.into_inner());
+            finished.push((visitor, visited));
+        }
+    }
+}
+
+/// Reads one file and passes it to the visitor; returns the buffer for reuse.
+fn read_and_visit<V: FileVisitor>(
+    path: &Path,
+    limit: u64,
+    buffer: Vec<u8>,
+    visitor: &mut V,
+) -> Vec<u8> {
+    match content::read_file(path, limit, buffer) {
+        Ok(Content::Text(bytes)) => {
+            visitor.file(path, &bytes);
+            bytes
+        }
+        Ok(Content::Skipped(reason)) => {
+            visitor.skipped(path, reason);
+            Vec::new()
+        }
+        Err(err) => {
+            visitor.error(WalkError::new(path, err));
+            Vec::new()
+        }
+    }
+}
+
+/// Visits files that git tracks but the walk skipped because an ignore file matched them.
+fn visit_tracked_but_ignored<V: FileVisitor>(
+    roots: &[PathBuf],
+    visited: &HashSet<PathBuf>,
+    limit: u64,
+    visitor: &mut V,
+) {
+    for root in roots {
+        if !root.is_dir() {
+            continue;
+        }
+        let tracked = match tracked::tracked_files(root) {
+            Ok(Some(tracked)) => tracked,
+            Ok(None) => continue,
+            Err(err) => {
+                visitor.error(err);
+                continue;
+            }
+        };
+        for path in tracked {
+            if visited.contains(&path) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_file() => {
+                    read_and_visit(&path, limit, Vec::new(), visitor);
+                }
+                // Deleted in the work tree, or replaced by a link: nothing to read here.
+                _ => {}
+            }
+        }
+    }
+}
+
+fn walk_error(err: ignore::Error) -> WalkError {
+    match err {
+        ignore::Error::WithPath { path, err } => WalkError::new(path, err),
+        ignore::Error::WithDepth { err, .. } => walk_error(*err),
+        ignore::Error::WithLineNumber { line, err } => {
+            let inner = walk_error(*err);
+            WalkError::new(inner.path, format!("line {line}: {}", inner.reason))
+        }
+        ignore::Error::Loop { ancestor, child } => WalkError::new(
+            child,
+            format!("file system loop back to {}", ancestor.display()),
+        ),
+        ignore::Error::Io(err) => WalkError::new("", err),
+        other => WalkError::new("", other),
+    }
+}
