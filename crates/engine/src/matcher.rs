@@ -88,8 +88,7 @@ impl<'r> Matcher<'r> {
         }
         self.triggered = triggered;
         self.triggered.clear();
-        matches.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
-        matches.dedup_by(|a, b| a.rule == b.rule && a.secret == b.secret);
+        keep_best_of_overlapping(&mut matches);
         matches
     }
 
@@ -98,7 +97,15 @@ impl<'r> Matcher<'r> {
         let Some(prefilter) = &self.rules.prefilter else {
             return;
         };
-        for hit in prefilter.find_overlapping_iter(haystack) {
+        let mut at = 0;
+        while at < haystack.len() {
+            let input = aho_corasick::Input::new(haystack).range(at..);
+            let Some(hit) = prefilter.find(input) else {
+                break;
+            };
+            // Restart just after the hit's start: keywords that begin inside
+            // this one are found too, with the speed of a leftmost search.
+            at = hit.start() + 1;
             for &index in &self.rules.keyword_rules[hit.pattern().as_usize()] {
                 if !self.applicable[index] {
                     continue;
@@ -138,6 +145,35 @@ fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> 
         memchr::memchr(b'\n', &haystack[end..ceiling]).map_or(ceiling, |i| end + i)
     };
     line_start..line_end
+}
+
+/// When several rules claim overlapping secrets, keeps only the most
+/// convincing claim: highest confidence, then severity, then the rule defined
+/// first. Leaves the matches sorted by position.
+fn keep_best_of_overlapping(matches: &mut Vec<RawMatch>) {
+    let rank = |m: &RawMatch| {
+        (
+            std::cmp::Reverse(m.confidence),
+            std::cmp::Reverse(m.severity),
+            m.rule,
+        )
+    };
+    matches.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then(a.secret.start.cmp(&b.secret.start))
+    });
+    let mut kept: Vec<RawMatch> = Vec::with_capacity(matches.len());
+    for candidate in matches.drain(..) {
+        let overlaps = kept.iter().any(|k| {
+            k.secret.start < candidate.secret.end && candidate.secret.start < k.secret.end
+        });
+        if !overlaps {
+            kept.push(candidate);
+        }
+    }
+    kept.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    *matches = kept;
 }
 
 /// Sorts windows and merges the ones that overlap or touch.

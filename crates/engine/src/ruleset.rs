@@ -4,7 +4,7 @@ use crate::error::RuleError;
 use crate::loader::{self, LocatedSpec};
 use crate::matcher::Matcher;
 use crate::rule::PatternRule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// Index of a rule in its [`RuleSet`].
@@ -54,13 +54,28 @@ impl RuleSet {
                 }
             }
         }
+        // The prefilter reports only the longest keyword at each position, so a
+        // hit on a keyword also triggers the rules of every keyword inside it.
+        let own_rules = keyword_rules.clone();
+        for (slot, keyword) in keywords.iter().enumerate() {
+            for (other, inner) in keywords.iter().enumerate() {
+                if other != slot && keyword.contains(inner.as_str()) {
+                    for &rule in &own_rules[other] {
+                        if !keyword_rules[slot].contains(&rule) {
+                            keyword_rules[slot].push(rule);
+                        }
+                    }
+                }
+            }
+        }
         let prefilter = if keywords.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostLongest)
                     .build(&keywords)
                     .map_err(|e| RuleError::Prefilter(e.to_string()))?,
             )

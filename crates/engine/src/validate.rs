@@ -98,19 +98,52 @@ fn check_generic(secret: &[u8]) -> Verdict {
 }
 
 /// `SOME_CONSTANT_NAME2`, `my_variable_v2`, `someCamelCase1`: names, not secrets.
+///
+/// A value is a name when every `_`/`-`-separated word is lowercase, UPPERCASE,
+/// Capitalized or camelCase letters with at most a run of digits at its start
+/// or end. Random tokens mix case inside words (`FdrRDIcMZhlp`) and fail this.
 fn looks_like_identifier(secret: &[u8]) -> bool {
-    let words: Vec<&[u8]> = secret
+    secret
         .split(|&b| b == b'_' || b == b'-')
         .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() < 2 {
+        .all(is_name_word)
+}
+
+fn is_name_word(word: &[u8]) -> bool {
+    let letters_start = word
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(word.len());
+    let letters_end = word
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(letters_start, |i| i + 1);
+    let letters = &word[letters_start..letters_end.max(letters_start)];
+    if letters.is_empty() {
+        return true;
+    }
+    if !letters.iter().all(u8::is_ascii_alphabetic) {
         return false;
     }
-    let digits = secret.iter().filter(|b| b.is_ascii_digit()).count();
-    let all_words_alpha = words
-        .iter()
-        .all(|w| w.iter().filter(|b| b.is_ascii_digit()).count() <= 2);
-    all_words_alpha && digits <= 3
+    let all_upper = letters.iter().all(u8::is_ascii_uppercase);
+    all_upper || is_camel_humps(letters)
+}
+
+/// `lower`, `Capitalized`, `camelCase`, `PascalCase`: each uppercase letter
+/// starts a hump of at least two letters, and no two capitals are adjacent.
+fn is_camel_humps(letters: &[u8]) -> bool {
+    let mut hump_len = 0usize;
+    for (i, &b) in letters.iter().enumerate() {
+        if b.is_ascii_uppercase() {
+            if i > 0 && hump_len < 2 {
+                return false;
+            }
+            hump_len = 1;
+        } else {
+            hump_len += 1;
+        }
+    }
+    hump_len >= 2 || letters.len() == 1
 }
 
 #[cfg(test)]
@@ -125,6 +158,8 @@ mod tests {
             "config.secrets.api_key",
             "/etc/secrets/token",
             "passwordpassword",
+            "WBEM_128BITS",
+            "getUserToken2",
         ] {
             assert_eq!(
                 Validator::Generic.check(value.as_bytes()),
