@@ -66,9 +66,8 @@ fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) ->
     let style = severity_style(finding.severity);
     writeln!(
         out,
-        "  {BOLD}{}:{}{BOLD:#}  {style}{:<8}{style:#}  {}  {DIM}[{}]{DIM:#}",
-        finding.line,
-        finding.column,
+        "  {BOLD}{:<9}{BOLD:#} {style}{:<8}{style:#}  {}  {DIM}[{}]{DIM:#}",
+        format!("{}:{}", finding.line, finding.column),
         finding.severity.as_str(),
         finding.rule_name,
         finding.rule_id,
