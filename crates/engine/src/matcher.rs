@@ -172,7 +172,7 @@ fn keep_best_of_overlapping(matches: &mut Vec<RawMatch>) {
             kept.push(candidate);
         }
     }
-    kept.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    kept.sort_by_key(|m| (m.span.start, m.rule));
     *matches = kept;
 }
 
