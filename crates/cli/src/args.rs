@@ -117,6 +117,8 @@ pub enum ListFormat {
     Text,
     /// A JSON array.
     Json,
+    /// Markdown, as in docs/rules.md.
+    Markdown,
 }
 
 /// Parses `10MiB`, `512KiB`, `1GB`, `2048`… into bytes.
