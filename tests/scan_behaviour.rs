@@ -372,7 +372,6 @@ fn untracked_ignored_file_is_scanned_with_no_ignore_in_a_git_repo() {
 }
 
 #[test]
-#[ignore = "bug: in a git work tree, .tattleignore cannot exclude tracked files (tracked-but-ignored pass re-adds them)"]
 fn tattleignore_excludes_tracked_files_in_a_git_repo() {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), &["init", "-q", "."]);
@@ -783,7 +782,6 @@ fn allowlist_paths_drop_findings_in_matching_files() {
 }
 
 #[test]
-#[ignore = "bug: [allowlist] paths are matched against the path as spelled on the command line, not relative to the scan root holding .tattle.toml"]
 fn allowlist_paths_are_relative_to_the_scan_root_when_scanning_from_outside() {
     let dir = tempfile::tempdir().unwrap();
     let proj = dir.path().join("proj");
@@ -1184,7 +1182,6 @@ fn missing_subcommand_exits_2() {
 }
 
 #[test]
-#[ignore = "bug: `tattle --help` shows the tattle-cli crate's internal description instead of the user-facing one"]
 fn top_level_help_describes_the_tool_for_users() {
     let dir = tempfile::tempdir().unwrap();
     let output = tattle(dir.path(), &["--help"]);

@@ -5,7 +5,13 @@ use std::path::PathBuf;
 
 /// Finds secrets and risky configuration in a repository.
 #[derive(Debug, Parser)]
-#[command(name = "tattle", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "tattle",
+    version,
+    about = "Finds secrets and risky configuration in a repository.",
+    long_about = None,
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

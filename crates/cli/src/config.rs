@@ -184,7 +184,7 @@ regex = '(?P<secret>acme_[a-z0-9]{24})'
         assert_eq!(config.allowlist.paths, ["tests/fixtures/**"]);
         assert_eq!(config.rules.disable, ["generic.secret-assignment"]);
         assert_eq!(config.custom_rules.len(), 1);
-        assert_eq!(config.custom_rules[0].origin, "test.toml:13");
+        assert_eq!(config.custom_rules[0].origin, "test.toml:12");
     }
 
     #[test]

@@ -181,6 +181,31 @@ fn explain(spec: &tattle_engine::RuleSpec, origin: &str, out: &mut dyn Write) ->
     Ok(())
 }
 
+/// Custom rules share one id space with the built-in ones, so a clash that
+/// `scan` would reject is rejected here too. A built-in rule file checked by
+/// its own name (`rules check rules/openai.toml`) clashes with nothing.
+fn check_against_builtins(file: &Path, specs: &[LocatedSpec]) -> Result<()> {
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    for builtin in builtin_specs()? {
+        let builtin_file = builtin.origin.split(':').next().unwrap_or_default();
+        let same_file = file_name
+            .as_deref()
+            .is_some_and(|name| builtin_file == format!("rules/{name}"));
+        if same_file {
+            continue;
+        }
+        if let Some(clash) = specs.iter().find(|s| s.spec.id == builtin.spec.id) {
+            bail!(
+                "{}: rule `{}` has the id of a built-in rule (defined in {}); choose another id, or disable the built-in one in [rules] disable",
+                clash.origin,
+                clash.spec.id,
+                builtin.origin
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `tattle rules check FILE`: the same checks the test suite runs on built-in rules.
 fn check(file: &Path, out: &mut dyn Write) -> Result<bool> {
     let text = std::fs::read_to_string(file)
@@ -193,6 +218,7 @@ fn check(file: &Path, out: &mut dyn Write) -> Result<bool> {
     if specs.is_empty() {
         bail!("{origin}: no [[rule]] tables found");
     }
+    check_against_builtins(file, &specs)?;
     let count = specs.len();
     let rules = RuleSet::from_specs(specs)?;
     let failures = check_examples(&rules);

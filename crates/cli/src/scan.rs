@@ -74,6 +74,7 @@ pub fn scan_tree(
     let started = Instant::now();
     let visitors = tattle_walk::walk(walk, || TreeVisitor {
         matcher: rules.matcher(),
+        roots: &walk.roots,
         filters,
         options,
         counters,
@@ -91,6 +92,7 @@ pub fn scan_tree(
 /// A per-thread scanner: its own matcher and its own results.
 struct TreeVisitor<'a> {
     matcher: Matcher<'a>,
+    roots: &'a [std::path::PathBuf],
     filters: &'a Filters,
     options: FindingOptions,
     counters: &'a Counters,
@@ -103,7 +105,7 @@ impl FileVisitor for TreeVisitor<'_> {
         self.outcome.stats.files_scanned += 1;
         self.outcome.stats.bytes_scanned += bytes.len() as u64;
         let display = display_path(path);
-        if self.filters.path_allowed(&display) {
+        if self.filters.path_allowed(&display) || self.allowed_below_root(path) {
             return;
         }
         let matches = self.matcher.scan(bytes, Some(&display));
@@ -126,6 +128,29 @@ impl FileVisitor for TreeVisitor<'_> {
     }
 
     fn skipped(&mut self, path: &Path, reason: SkipReason) {
+        self.record_skip(path, reason);
+    }
+
+    fn error(&mut self, error: WalkError) {
+        self.outcome.errors.push(ScanError {
+            path: display_path(&error.path),
+            reason: error.reason,
+        });
+    }
+}
+
+impl TreeVisitor<'_> {
+    /// Allowlist globs are written relative to the scan root (where
+    /// `.tattle.toml` lives), whatever directory tattle runs from.
+    fn allowed_below_root(&self, path: &Path) -> bool {
+        self.roots
+            .iter()
+            .filter_map(|root| path.strip_prefix(root).ok())
+            .filter(|relative| !relative.as_os_str().is_empty())
+            .any(|relative| self.filters.path_allowed(&display_path(relative)))
+    }
+
+    fn record_skip(&mut self, path: &Path, reason: SkipReason) {
         match reason {
             SkipReason::Binary => self.outcome.stats.binary_skipped += 1,
             SkipReason::Symlink => self.outcome.stats.symlinks_skipped += 1,
@@ -136,13 +161,6 @@ impl FileVisitor for TreeVisitor<'_> {
                 })
             }
         }
-    }
-
-    fn error(&mut self, error: WalkError) {
-        self.outcome.errors.push(ScanError {
-            path: display_path(&error.path),
-            reason: error.reason,
-        });
     }
 }
 

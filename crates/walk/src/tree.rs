@@ -205,8 +205,9 @@ fn visit_tracked_but_ignored<V: FileVisitor>(
                 continue;
             }
         };
+        let mut tattleignore = TattleIgnore::default();
         for path in tracked {
-            if visited.contains(&path) {
+            if visited.contains(&path) || tattleignore.excludes(root, &path) {
                 continue;
             }
             match std::fs::symlink_metadata(&path) {
@@ -217,6 +218,38 @@ fn visit_tracked_but_ignored<V: FileVisitor>(
                 _ => {}
             }
         }
+    }
+}
+
+/// `.tattleignore` files are the user's own word on what not to scan, so they
+/// apply to tracked files too (unlike `.gitignore`, which only says what git
+/// should not pick up). Matchers are built once per directory.
+#[derive(Default)]
+struct TattleIgnore {
+    by_dir: std::collections::HashMap<PathBuf, Option<ignore::gitignore::Gitignore>>,
+}
+
+impl TattleIgnore {
+    /// Whether a `.tattleignore` in `root` or a directory between it and `path` excludes `path`.
+    fn excludes(&mut self, root: &Path, path: &Path) -> bool {
+        let mut dir = path.parent();
+        while let Some(current) = dir {
+            let matcher = self.by_dir.entry(current.to_path_buf()).or_insert_with(|| {
+                let file = current.join(IGNORE_FILE);
+                file.is_file()
+                    .then(|| ignore::gitignore::Gitignore::new(&file).0)
+            });
+            if let Some(matcher) = matcher
+                && matcher.matched_path_or_any_parents(path, false).is_ignore()
+            {
+                return true;
+            }
+            if current == root {
+                break;
+            }
+            dir = current.parent();
+        }
+        false
     }
 }
 
