@@ -57,6 +57,7 @@ where
             Err(e) => missing_roots.push(WalkError::new(root, e)),
         }
     }
+    let existing_roots = without_nested_roots(existing_roots);
     if let Some((first, rest)) = existing_roots.split_first() {
         let mut builder = WalkBuilder::new(first);
         for root in rest {
@@ -108,6 +109,27 @@ where
     }
     visitors.push(extra);
     visitors
+}
+
+/// Drops roots that repeat another root or lie inside one, so every file is
+/// read once however the command line names it.
+fn without_nested_roots(roots: Vec<PathBuf>) -> Vec<PathBuf> {
+    let canonical: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()))
+        .collect();
+    roots
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| {
+            !canonical.iter().enumerate().any(|(j, other)| {
+                let inside = canonical[i].starts_with(other) && canonical[i] != *other;
+                let repeat = canonical[i] == *other && j < i;
+                inside || repeat
+            })
+        })
+        .map(|(_, root)| root.clone())
+        .collect()
 }
 
 /// Per-thread state of the parallel walk.
