@@ -952,6 +952,28 @@ fn custom_rule_in_config_finds_its_secret() {
 }
 
 #[test]
+fn examples_of_custom_rules_in_the_config_file_are_not_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("{ACME_RULE}examples = [\"acme: {ACME_TOKEN}\"]\n");
+    let copy = format!("acme: {ACME_TOKEN}\n");
+    write_tree(
+        dir.path(),
+        &[(".tattle.toml", &config), ("copy.yaml", &copy)],
+    );
+    let (exit, report) = scan_json(dir.path(), &[]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        finding_keys(&report),
+        keys(&[("acme.token", "copy.yaml", 1)])
+    );
+    let root = dir.path().to_str().unwrap();
+    let (exit, report) = scan_json(&repo_root(), &[root]);
+    assert_eq!(exit, 1);
+    let paths: Vec<String> = finding_keys(&report).into_iter().map(|k| k.1).collect();
+    assert_eq!(paths, [format!("{root}/copy.yaml")]);
+}
+
+#[test]
 fn custom_rule_can_be_disabled_like_a_built_in_one() {
     let dir = tempfile::tempdir().unwrap();
     let config = format!("[rules]\ndisable = [\"acme.token\"]\n{ACME_RULE}");

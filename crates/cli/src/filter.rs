@@ -17,18 +17,21 @@ pub fn has_inline_allow(line: &[u8]) -> bool {
 /// The config's allowlists, compiled.
 #[derive(Debug)]
 pub struct Filters {
+    /// The config file in use: its custom rules' examples are not findings.
+    config_file: Option<String>,
     paths: GlobSet,
     secrets: RegexSet,
 }
 
 impl Filters {
-    /// Compiles an allowlist.
-    pub fn new(allowlist: &Allowlist) -> Result<Self> {
+    /// Compiles an allowlist. `config_file` (as `display_path` spells it) is never reported on.
+    pub fn new(allowlist: &Allowlist, config_file: Option<String>) -> Result<Self> {
         let mut paths = GlobSetBuilder::new();
         for pattern in &allowlist.paths {
             paths.add(Glob::new(pattern)?);
         }
         Ok(Filters {
+            config_file,
             paths: paths.build()?,
             secrets: RegexSet::new(&allowlist.regexes)?,
         })
@@ -36,7 +39,7 @@ impl Filters {
 
     /// Whether findings in the file at `path` are dropped.
     pub fn path_allowed(&self, path: &str) -> bool {
-        self.paths.is_match(path)
+        self.config_file.as_deref() == Some(path) || self.paths.is_match(path)
     }
 
     /// Whether a finding with this secret is dropped.
@@ -51,11 +54,15 @@ mod tests {
 
     #[test]
     fn allowlists_match_paths_and_secrets() {
-        let filters = Filters::new(&Allowlist {
-            paths: vec!["tests/**".into(), "*.lock".into()],
-            regexes: vec!["^AKIA0000".into()],
-        })
+        let filters = Filters::new(
+            &Allowlist {
+                paths: vec!["tests/**".into(), "*.lock".into()],
+                regexes: vec!["^AKIA0000".into()],
+            },
+            Some("proj/.tattle.toml".into()),
+        )
         .unwrap();
+        assert!(filters.path_allowed("proj/.tattle.toml"));
         assert!(filters.path_allowed("tests/fixtures/a.env"));
         assert!(filters.path_allowed("deep/Cargo.lock"));
         assert!(!filters.path_allowed("src/main.rs"));

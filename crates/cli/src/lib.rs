@@ -73,7 +73,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
 fn run_scan(args: ScanArgs) -> Result<Exit> {
     let config = Config::discover(args.config.as_deref(), &args.paths)?;
     let rules = rules_cmd::build_rule_set(&config)?;
-    let filters = Filters::new(&config.allowlist)?;
+    let config_file = config.source.as_deref().map(scan::display_path);
+    let filters = Filters::new(&config.allowlist, config_file)?;
     let walk = WalkOptions {
         roots: args.paths.clone(),
         respect_ignore: !args.no_ignore,
