@@ -344,20 +344,10 @@ fn rules_check_duplicate_ids_exit_2_naming_both_places() {
 fn rules_check_missing_or_empty_file_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let output = tattle(dir.path(), &["rules", "check", "absent.toml"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("absent.toml"),
-        "{}",
-        stderr(&output)
-    );
+    assert_exit_with_stderr(&output, 2, "absent.toml");
 
     let output = check("empty.toml", "# nothing yet\n");
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("empty.toml: no [[rule]] tables found"),
-        "{}",
-        stderr(&output)
-    );
+    assert_exit_with_stderr(&output, 2, "empty.toml: no [[rule]] tables found");
 }
 
 #[test]
@@ -387,10 +377,5 @@ fn rules_check_rejects_a_custom_rule_that_reuses_a_built_in_id() {
 #[test]
 fn unknown_rules_subcommand_exits_2() {
     let output = tattle(&repo_root(), &["rules", "frobnicate"]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("frobnicate"),
-        "{}",
-        stderr(&output)
-    );
+    assert_exit_with_stderr(&output, 2, "frobnicate");
 }

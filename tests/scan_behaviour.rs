@@ -1194,12 +1194,7 @@ fn bad_flag_values_exit_2() {
 fn missing_subcommand_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let output = tattle(dir.path(), &[]);
-    assert_eq!(code(&output), 2);
-    assert!(
-        stderr(&output).contains("Usage: tattle"),
-        "{}",
-        stderr(&output)
-    );
+    assert_exit_with_stderr(&output, 2, "Usage: tattle");
 }
 
 #[test]
