@@ -57,7 +57,8 @@ fn rules_list_text_lists_every_id_with_severity_and_name_and_a_count() {
     for (line, rule) in lines.iter().zip(&listed) {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(words[0], rule["id"], "{line}");
-        assert_eq!(words[1], rule["severity"], "{line}");
+        assert_eq!(words[1], rule["kind"], "{line}");
+        assert_eq!(words[2], rule["severity"], "{line}");
         assert!(line.ends_with(rule["name"].as_str().unwrap()), "{line}");
     }
     let openai = lines
@@ -77,6 +78,7 @@ fn rules_list_json_is_an_array_of_described_rules_with_unique_ids() {
         for field in [
             "id",
             "name",
+            "kind",
             "severity",
             "confidence",
             "description",
@@ -92,10 +94,12 @@ fn rules_list_json_is_an_array_of_described_rules_with_unique_ids() {
             ["low", "medium", "high", "critical"].contains(&rule["severity"].as_str().unwrap()),
             "{rule}"
         );
-        assert!(
-            rule["origin"].as_str().unwrap().starts_with("rules/"),
-            "{rule}"
-        );
+        let origin = rule["origin"].as_str().unwrap();
+        match rule["kind"].as_str().unwrap() {
+            "secret" => assert!(origin.starts_with("rules/"), "{rule}"),
+            "config" => assert_eq!(origin, "built-in check", "{rule}"),
+            other => panic!("unknown kind {other} in {rule}"),
+        }
     }
     let openai = listed
         .iter()

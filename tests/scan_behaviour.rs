@@ -315,6 +315,44 @@ fn force_added_ignored_file_is_scanned_and_untracked_ignored_file_is_not() {
 }
 
 #[test]
+fn tracked_dotenv_files_are_reported_and_untracked_or_template_ones_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "."]);
+    write_tree(
+        dir.path(),
+        &[
+            (".gitignore", ".env*\n"),
+            (".env", "# local settings\nDB_USER=app\nDB_NAME=app\n"),
+            ("web/.env.local", "export FEATURE_FLAG=on\n"),
+            (".env.example", "DB_USER=\n"),
+            ("api/.env", "DB_USER=app\n"),
+        ],
+    );
+    git(dir.path(), &["add", ".gitignore"]);
+    git(
+        dir.path(),
+        &["add", "-f", ".env", "web/.env.local", ".env.example"],
+    );
+    let (exit, report) = scan_json(dir.path(), &["--no-ignore"]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        finding_keys(&report),
+        keys(&[
+            ("dotenv.committed", ".env", 2),
+            ("dotenv.committed", "web/.env.local", 1)
+        ])
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(finding["kind"], "config");
+    assert_eq!(finding["evidence"], "DB_USER", "the variable name is shown");
+    assert!(finding.get("secret").is_none(), "{finding}");
+    assert_eq!(
+        finding["note"],
+        "committed dotenv file assigning 2 variables"
+    );
+}
+
+#[test]
 fn force_added_file_in_an_ignored_directory_is_scanned_but_its_untracked_sibling_is_not() {
     let dir = tempfile::tempdir().unwrap();
     let line = github_line();
@@ -1036,6 +1074,7 @@ fn json_report_has_the_documented_shape() {
             "end_column",
             "end_line",
             "fingerprint",
+            "kind",
             "line",
             "path",
             "rule_id",

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
-use tattle_engine::{Confidence, PatternRule, RawMatch, RuleIndex, Severity};
+use tattle_engine::{Confidence, RawMatch, Rule, RuleIndex, RuleKind, Severity};
 
 /// One finding, ready to report.
 #[derive(Debug, Clone, Serialize)]
@@ -27,9 +27,17 @@ pub struct Finding {
     pub end_line: usize,
     /// 1-based column just past the secret's last character.
     pub end_column: usize,
-    /// The secret, redacted unless `--show-secrets` was given.
-    pub secret: String,
-    /// Salted SHA-256 of the secret: compare findings without the secret itself.
+    /// Whether the rule finds credentials or risky configuration.
+    pub kind: RuleKind,
+    /// The secret, redacted unless `--show-secrets` was given. Only for rules
+    /// whose matched value is sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// What a configuration rule matched (an image reference, a user name),
+    /// in clear: it is not sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Salted SHA-256 of the matched value: compare findings without the value itself.
     pub secret_hash: String,
     /// Stable identity: hash of rule id, path and secret. No line, no commit.
     pub fingerprint: String,
@@ -68,14 +76,21 @@ impl<'a> FindingBuilder<'a> {
     }
 
     /// Builds the finding for one match of `rule`.
-    pub fn build(&self, raw: &RawMatch, rule: &PatternRule) -> Finding {
+    pub fn build(&self, raw: &RawMatch, rule: &Rule) -> Finding {
         let secret = &self.bytes[raw.secret.clone()];
         let (line, column) = self.position(raw.secret.start);
         let (end_line, end_column) = self.position(raw.secret.end);
         let secret_text = String::from_utf8_lossy(secret);
+        let (shown_secret, evidence) = if !rule.info.sensitive {
+            (None, Some(secret_text.to_string()))
+        } else if self.show_secrets {
+            (Some(secret_text.to_string()), None)
+        } else {
+            (Some(redact(&secret_text)), None)
+        };
         Finding {
             rule_id: rule.id().to_string(),
-            rule_name: rule.spec.name.clone(),
+            rule_name: rule.info.name.clone(),
             severity: raw.severity,
             confidence: raw.confidence,
             path: self.path.to_string(),
@@ -83,11 +98,9 @@ impl<'a> FindingBuilder<'a> {
             column,
             end_line,
             end_column,
-            secret: if self.show_secrets {
-                secret_text.to_string()
-            } else {
-                redact(&secret_text)
-            },
+            kind: rule.info.kind,
+            secret: shown_secret,
+            evidence,
             secret_hash: secret_hash(secret),
             fingerprint: fingerprint(rule.id(), self.path, secret),
             note: raw.note.clone(),

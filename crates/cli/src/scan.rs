@@ -6,7 +6,7 @@ use crate::finding::{Finding, FindingBuilder};
 use crate::progress::Counters;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tattle_engine::{Matcher, RuleSet};
+use tattle_engine::{Matcher, RuleSet, SourceFile};
 use tattle_walk::{FileVisitor, SkipReason, WalkError, WalkOptions};
 
 /// A file that was not scanned, with the reason.
@@ -100,7 +100,7 @@ struct TreeVisitor<'a> {
 }
 
 impl FileVisitor for TreeVisitor<'_> {
-    fn file(&mut self, path: &Path, bytes: &[u8]) {
+    fn file(&mut self, path: &Path, bytes: &[u8], tracked: bool) {
         self.counters.add(bytes.len() as u64);
         self.outcome.stats.files_scanned += 1;
         self.outcome.stats.bytes_scanned += bytes.len() as u64;
@@ -108,7 +108,11 @@ impl FileVisitor for TreeVisitor<'_> {
         if self.filters.path_allowed(&display) || self.allowed_below_root(path) {
             return;
         }
-        let matches = self.matcher.scan(bytes, Some(&display));
+        let matches = self.matcher.scan(&SourceFile {
+            path: &display,
+            bytes,
+            committed: tracked,
+        });
         if matches.is_empty() {
             return;
         }

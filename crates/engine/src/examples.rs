@@ -3,6 +3,8 @@
 //! The same function backs the test suite over the built-in rules and
 //! `tattle rules check FILE` over a user's rules.
 
+use crate::check::SourceFile;
+use crate::info::Example;
 use crate::ruleset::RuleSet;
 use std::fmt;
 
@@ -25,6 +27,8 @@ impl fmt::Display for ExampleFailure {
 
 /// Runs every example and negative example of every rule through the whole
 /// matcher and returns all failures (empty when all rules behave).
+///
+/// Examples are scanned as files committed to git, at the path each names.
 pub fn check_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
     let mut matcher = rules.matcher();
     let mut failures = Vec::new();
@@ -34,28 +38,54 @@ pub fn check_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
             origin: rule.origin.clone(),
             problem,
         };
-        if rule.spec.examples.is_empty() {
+        let examples = rule.examples();
+        let negatives = rule.negative_examples();
+        if examples.is_empty() {
             failures.push(fail("has no `examples`".into()));
         }
-        if rule.spec.negative_examples.is_empty() {
+        if negatives.is_empty() {
             failures.push(fail("has no `negative_examples`".into()));
         }
-        let path = rule.spec.example_path.as_deref().unwrap_or("example.txt");
-        for example in &rule.spec.examples {
-            let found = matcher.scan(example.as_bytes(), Some(path));
+        // Pattern rules' examples are lines read at one path; checks' are
+        // whole files, so their failures name the path too.
+        let place = |example: &Example| match rule.as_check() {
+            Some(_) => format!(" in {}", example.path),
+            None => String::new(),
+        };
+        let what = if rule.info.sensitive {
+            "secret"
+        } else {
+            "value"
+        };
+        for example in &examples {
+            let found = matcher.scan(&as_file(example));
             if !found.iter().any(|m| m.rule == index) {
-                failures.push(fail(format!("example not found: {example:?}")));
+                failures.push(fail(format!(
+                    "example not found{}: {:?}",
+                    place(example),
+                    example.text
+                )));
             }
         }
-        for negative in &rule.spec.negative_examples {
-            let found = matcher.scan(negative.as_bytes(), Some(path));
+        for negative in &negatives {
+            let found = matcher.scan(&as_file(negative));
             if let Some(hit) = found.iter().find(|m| m.rule == index) {
-                let secret = String::from_utf8_lossy(&negative.as_bytes()[hit.secret.clone()]);
+                let value = String::from_utf8_lossy(&negative.text.as_bytes()[hit.secret.clone()]);
                 failures.push(fail(format!(
-                    "negative example matched (secret {secret:?}): {negative:?}"
+                    "negative example matched{} ({what} {value:?}): {:?}",
+                    place(negative),
+                    negative.text
                 )));
             }
         }
     }
     failures
+}
+
+fn as_file(example: &Example) -> SourceFile<'_> {
+    SourceFile {
+        path: &example.path,
+        bytes: example.text.as_bytes(),
+        committed: true,
+    }
 }

@@ -1,6 +1,7 @@
 //! The matcher: keyword prefilter, then each triggered rule's regex around its
 //! keyword hits, then the entropy, placeholder, allow-list and validator filters.
 
+use crate::check::{CheckHit, SourceFile};
 use crate::entropy::shannon_entropy;
 use crate::placeholder::is_placeholder;
 use crate::rule::PatternRule;
@@ -40,6 +41,7 @@ pub struct Matcher<'r> {
     windows: Vec<Vec<Range<usize>>>,
     triggered: Vec<RuleIndex>,
     applicable: Vec<bool>,
+    hits: Vec<CheckHit>,
 }
 
 impl<'r> Matcher<'r> {
@@ -49,7 +51,8 @@ impl<'r> Matcher<'r> {
             rules,
             windows: vec![Vec::new(); count],
             triggered: Vec::new(),
-            applicable: vec![false; count],
+            applicable: vec![true; count],
+            hits: Vec::new(),
         }
     }
 
@@ -58,19 +61,23 @@ impl<'r> Matcher<'r> {
         self.rules
     }
 
-    /// Scans `haystack` (the contents of the blob at `path`, if it has one) and
-    /// returns the matches in order of position.
-    pub fn scan(&mut self, haystack: &[u8], path: Option<&str>) -> Vec<RawMatch> {
+    /// Scans one file with every pattern rule and every structured check that
+    /// applies to it, and returns the matches in order of position.
+    pub fn scan(&mut self, file: &SourceFile<'_>) -> Vec<RawMatch> {
         let rules = self.rules;
-        for (index, rule) in rules.rules().iter().enumerate() {
-            self.applicable[index] = rule.applies_to(path);
+        let haystack = file.bytes;
+        for &index in &rules.path_filtered {
+            self.applicable[index] = rules
+                .rule(index)
+                .as_pattern()
+                .is_some_and(|p| p.applies_to(Some(file.path)));
         }
         self.collect_windows(haystack);
         let mut matches = Vec::new();
         for &index in &rules.unkeyed_rules {
             if self.applicable[index] {
-                run_rule(
-                    rules.rule(index),
+                run_pattern(
+                    pattern_at(rules, index),
                     index,
                     haystack,
                     0..haystack.len(),
@@ -83,13 +90,51 @@ impl<'r> Matcher<'r> {
             let windows = &mut self.windows[index];
             merge_windows(windows);
             for window in windows.drain(..) {
-                run_rule(rules.rule(index), index, haystack, window, &mut matches);
+                run_pattern(
+                    pattern_at(rules, index),
+                    index,
+                    haystack,
+                    window,
+                    &mut matches,
+                );
             }
         }
         self.triggered = triggered;
         self.triggered.clear();
         keep_best_of_overlapping(&mut matches);
+        self.run_checks(file, &mut matches);
+        matches.sort_by_key(|m| (m.span.start, m.rule));
         matches
+    }
+
+    /// Runs the structured checks that read this file. Their hits are not
+    /// weighed against pattern matches: a check reports a different problem
+    /// (a weak password, a public variable) than a rule that found a key.
+    fn run_checks(&mut self, file: &SourceFile<'_>, out: &mut Vec<RawMatch>) {
+        for &index in &self.rules.check_rules {
+            let Some(check) = self.rules.rule(index).as_check() else {
+                continue;
+            };
+            if !check.applies_to(file) {
+                continue;
+            }
+            let info = &self.rules.rule(index).info;
+            self.hits.clear();
+            check.run(file, &mut self.hits);
+            for hit in self.hits.drain(..) {
+                if hit.span.end > file.bytes.len() || hit.value.end > file.bytes.len() {
+                    continue;
+                }
+                out.push(RawMatch {
+                    rule: index,
+                    span: hit.span,
+                    secret: hit.value,
+                    severity: hit.severity.unwrap_or(info.severity),
+                    confidence: hit.confidence.unwrap_or(info.confidence),
+                    note: hit.note,
+                });
+            }
+        }
     }
 
     /// Runs the prefilter and records, per rule, the windows around its keyword hits.
@@ -120,7 +165,7 @@ impl<'r> Matcher<'r> {
                 {
                     continue;
                 }
-                let multiline = self.rules.rule(index).spec.multiline;
+                let multiline = pattern_at(self.rules, index).spec.multiline;
                 windows.push(window_around(haystack, hit.start(), hit.end(), multiline));
             }
         }
@@ -149,7 +194,7 @@ fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> 
 
 /// When several rules claim overlapping secrets, keeps only the most
 /// convincing claim: highest confidence, then severity, then the rule defined
-/// first. Leaves the matches sorted by position.
+/// first.
 fn keep_best_of_overlapping(matches: &mut Vec<RawMatch>) {
     let rank = |m: &RawMatch| {
         (
@@ -172,7 +217,6 @@ fn keep_best_of_overlapping(matches: &mut Vec<RawMatch>) {
             kept.push(candidate);
         }
     }
-    kept.sort_by_key(|m| (m.span.start, m.rule));
     *matches = kept;
 }
 
@@ -189,7 +233,15 @@ fn merge_windows(windows: &mut Vec<Range<usize>>) {
     *windows = merged;
 }
 
-fn run_rule(
+/// The pattern rule at `index`; the prefilter only ever names pattern rules.
+fn pattern_at(rules: &RuleSet, index: RuleIndex) -> &PatternRule {
+    rules
+        .rule(index)
+        .as_pattern()
+        .expect("keyword and unkeyed indexes name pattern rules")
+}
+
+fn run_pattern(
     rule: &PatternRule,
     index: RuleIndex,
     haystack: &[u8],

@@ -145,6 +145,11 @@ impl PatternRule {
         &self.spec.id
     }
 
+    /// Whether the rule runs only on some paths.
+    pub fn has_path_filter(&self) -> bool {
+        self.include.is_some() || self.exclude.is_some()
+    }
+
     /// Whether the rule runs on a blob at `path` (`None`: a blob without a path).
     pub fn applies_to(&self, path: Option<&str>) -> bool {
         let Some(path) = path else {

@@ -71,12 +71,15 @@ impl FromStr for Severity {
 }
 
 /// How likely a finding is to be a real, live secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     /// Matches a loose pattern; may well be a false alarm.
     Low,
     /// Matches a specific pattern and passed the entropy and placeholder filters.
+    #[default]
     Medium,
     /// Matches a format with a distinctive prefix or a verified structure.
     High,

@@ -30,8 +30,9 @@ pub struct WalkOptions {
 
 /// Receives each file of a walk. One visitor per walker thread.
 pub trait FileVisitor: Send {
-    /// A file's contents, ready to scan. `path` is as walked (root joined with the relative path).
-    fn file(&mut self, path: &Path, bytes: &[u8]);
+    /// A file's contents, ready to scan. `path` is as walked (root joined with
+    /// the relative path); `tracked` says whether git tracks the file.
+    fn file(&mut self, path: &Path, bytes: &[u8], tracked: bool);
     /// A file that was not scanned, and why.
     fn skipped(&mut self, path: &Path, reason: SkipReason);
     /// A path that could not be read.
@@ -58,6 +59,8 @@ where
         }
     }
     let existing_roots = without_nested_roots(existing_roots);
+    let mut root_errors = Vec::new();
+    let tracked = tracked_by_git(&existing_roots, &mut root_errors);
     if let Some((first, rest)) = existing_roots.split_first() {
         let mut builder = WalkBuilder::new(first);
         for root in rest {
@@ -85,6 +88,7 @@ where
                 record_visited,
                 limit: options.max_file_size,
                 buffer: Vec::new(),
+                tracked: &tracked,
                 finished: &finished,
             };
             Box::new(move |entry| {
@@ -101,11 +105,17 @@ where
         visitors.push(visitor);
     }
     let mut extra = make_visitor();
-    for error in missing_roots {
+    for error in missing_roots.into_iter().chain(root_errors) {
         extra.error(error);
     }
     if options.respect_ignore {
-        visit_tracked_but_ignored(&existing_roots, &visited, options.max_file_size, &mut extra);
+        visit_tracked_but_ignored(
+            &existing_roots,
+            &tracked,
+            &visited,
+            options.max_file_size,
+            &mut extra,
+        );
     }
     visitors.push(extra);
     visitors
@@ -139,6 +149,7 @@ struct Worker<'a, V: FileVisitor> {
     record_visited: bool,
     limit: u64,
     buffer: Vec<u8>,
+    tracked: &'a TrackedFiles,
     finished: &'a Mutex<Vec<(V, Vec<PathBuf>)>>,
 }
 
@@ -159,7 +170,9 @@ impl<V: FileVisitor> Worker<'_, V> {
             return;
         }
         let path = entry.path();
-        if self.record_visited {
+        let tracked = self.tracked.contains(path);
+        // Only tracked files can be missed by the walk and visited afterwards.
+        if self.record_visited && tracked {
             self.visited.push(path.to_path_buf());
         }
         if file_type.is_symlink() {
@@ -171,7 +184,7 @@ impl<V: FileVisitor> Worker<'_, V> {
             return;
         }
         let buffer = std::mem::take(&mut self.buffer);
-        self.buffer = read_and_visit(path, self.limit, buffer, visitor);
+        self.buffer = read_and_visit(path, tracked, self.limit, buffer, visitor);
     }
 }
 
@@ -188,13 +201,14 @@ impl<V: FileVisitor> Drop for Worker<'_, V> {
 /// Reads one file and passes it to the visitor; returns the buffer for reuse.
 fn read_and_visit<V: FileVisitor>(
     path: &Path,
+    tracked: bool,
     limit: u64,
     buffer: Vec<u8>,
     visitor: &mut V,
 ) -> Vec<u8> {
     match content::read_file(path, limit, buffer) {
         Ok(Content::Text(bytes)) => {
-            visitor.file(path, &bytes);
+            visitor.file(path, &bytes, tracked);
             bytes
         }
         Ok(Content::Skipped(reason)) => {
@@ -208,33 +222,61 @@ fn read_and_visit<V: FileVisitor>(
     }
 }
 
-/// Visits files that git tracks but the walk skipped because an ignore file matched them.
-fn visit_tracked_but_ignored<V: FileVisitor>(
-    roots: &[PathBuf],
-    visited: &HashSet<PathBuf>,
-    limit: u64,
-    visitor: &mut V,
-) {
+/// The files git tracks below each walked root, as walked paths (root joined
+/// with the relative path). Roots outside a git work tree contribute nothing.
+#[derive(Debug, Default)]
+struct TrackedFiles {
+    by_root: Vec<(PathBuf, HashSet<PathBuf>)>,
+}
+
+impl TrackedFiles {
+    fn contains(&self, path: &Path) -> bool {
+        self.by_root.iter().any(|(_, files)| files.contains(path))
+    }
+}
+
+fn tracked_by_git(roots: &[PathBuf], errors: &mut Vec<WalkError>) -> TrackedFiles {
+    let mut tracked = TrackedFiles::default();
     for root in roots {
         if !root.is_dir() {
             continue;
         }
-        let tracked = match tracked::tracked_files(root) {
-            Ok(Some(tracked)) => tracked,
-            Ok(None) => continue,
-            Err(err) => {
-                visitor.error(err);
-                continue;
-            }
-        };
+        match tracked::tracked_files(root) {
+            Ok(Some(files)) => tracked
+                .by_root
+                .push((root.clone(), files.into_iter().collect())),
+            Ok(None) => {}
+            Err(err) => errors.push(err),
+        }
+    }
+    tracked
+}
+
+/// Visits files that git tracks but the walk skipped because an ignore file matched them.
+fn visit_tracked_but_ignored<V: FileVisitor>(
+    roots: &[PathBuf],
+    tracked: &TrackedFiles,
+    visited: &HashSet<PathBuf>,
+    limit: u64,
+    visitor: &mut V,
+) {
+    for (root, files) in &tracked.by_root {
+        if !roots.contains(root) {
+            continue;
+        }
         let mut tattleignore = TattleIgnore::default();
-        for path in tracked {
-            if visited.contains(&path) || tattleignore.excludes(root, &path) {
+        let mut pending: Vec<&PathBuf> = files
+            .iter()
+            .filter(|path| !visited.contains(*path))
+            .collect();
+        pending.sort();
+        for path in pending {
+            if tattleignore.excludes(root, path) {
                 continue;
             }
-            match std::fs::symlink_metadata(&path) {
+            match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.file_type().is_file() => {
-                    read_and_visit(&path, limit, Vec::new(), visitor);
+                    read_and_visit(path, true, limit, Vec::new(), visitor);
                 }
                 // Deleted in the work tree, or replaced by a link: nothing to read here.
                 _ => {}

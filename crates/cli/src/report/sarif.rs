@@ -12,7 +12,7 @@ use serde_sarif::sarif::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use tattle_engine::{Confidence, PatternRule, Severity};
+use tattle_engine::{Confidence, Rule, Severity};
 
 /// The schema URL GitHub's SARIF rules accept.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -67,8 +67,8 @@ fn build_log(report: &Report<'_>) -> Sarif {
         .build()
 }
 
-fn descriptor(rule: &PatternRule) -> ReportingDescriptor {
-    let spec = &rule.spec;
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let spec = &rule.info;
     let fix = spec.remediation.clone().unwrap_or_else(|| {
         "Revoke the credential, then load it from a secret store or the environment.".into()
     });
@@ -79,14 +79,11 @@ fn descriptor(rule: &PatternRule) -> ReportingDescriptor {
             markdown.push_str(&format!("- <{reference}>\n"));
         }
     }
-    let mut tags = vec!["security".to_string(), "secret".to_string()];
+    let mut tags = vec!["security".to_string(), spec.kind.as_str().to_string()];
     tags.extend(spec.tags.iter().cloned());
     tags.dedup();
     let mut properties = BTreeMap::new();
-    properties.insert(
-        "precision".to_string(),
-        json!(precision(spec.confidence.unwrap_or(Confidence::Medium))),
-    );
+    properties.insert("precision".to_string(), json!(precision(spec.confidence)));
     properties.insert(
         "security-severity".to_string(),
         json!(spec.severity.security_severity()),
@@ -122,7 +119,7 @@ fn descriptor(rule: &PatternRule) -> ReportingDescriptor {
 
 fn result(report: &Report<'_>, finding: &Finding, occurrence: usize) -> SarifResult {
     let rule = report.rules.rule(finding.rule_index);
-    let mut text = format!("{} found in {}.", rule.spec.name, finding.path);
+    let mut text = format!("{} found in {}.", rule.info.name, finding.path);
     if let Some(note) = &finding.note {
         text.push_str(&format!(" {note}."));
     }

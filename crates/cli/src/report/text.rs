@@ -72,16 +72,21 @@ fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) ->
         finding.rule_name,
         finding.rule_id,
     )?;
+    let (label, value) = match (&finding.secret, &finding.evidence) {
+        (Some(secret), _) => ("secret", secret.as_str()),
+        (None, Some(evidence)) => ("found ", evidence.as_str()),
+        (None, None) => ("found ", ""),
+    };
     writeln!(
         out,
-        "      secret {}  {DIM}confidence {}, fingerprint {}{DIM:#}",
-        finding.secret, finding.confidence, finding.fingerprint
+        "      {label} {value}  {DIM}confidence {}, fingerprint {}{DIM:#}",
+        finding.confidence, finding.fingerprint
     )?;
     if let Some(note) = &finding.note {
         writeln!(out, "      note: {note}")?;
     }
-    writeln!(out, "      why: {}", rule.spec.description)?;
-    if let Some(fix) = &rule.spec.remediation {
+    writeln!(out, "      why: {}", rule.info.description)?;
+    if let Some(fix) = &rule.info.remediation {
         writeln!(out, "      fix: {fix}")?;
     }
     Ok(())
