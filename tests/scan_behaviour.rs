@@ -1058,7 +1058,8 @@ fn json_report_has_the_documented_shape() {
             "schema_version",
             "skipped",
             "summary",
-            "tool"
+            "tool",
+            "warnings"
         ]
     );
     assert_eq!(report_ok["schema_version"], 1);

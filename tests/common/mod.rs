@@ -46,8 +46,28 @@ pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
 
 /// Runs git in `dir` with a fixed identity and no user config; panics on failure.
 pub fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
+    git_stdout(dir, args);
+}
+
+/// Runs git like [`git`] and returns its standard output, trimmed.
+pub fn git_stdout(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir, "2024-01-01T00:00:00Z")
         .args(args)
+        .output()
+        .expect("running git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// A git command in `dir` with a fixed identity, the given author and
+/// committer date, and no user or system config.
+pub fn git_command(dir: &Path, date: &str) -> Command {
+    let mut command = Command::new("git");
+    command
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -55,11 +75,68 @@ pub fn git(dir: &Path, args: &[&str]) {
         .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
         .env("GIT_COMMITTER_NAME", "Test")
         .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z")
-        .status()
-        .expect("running git");
-    assert!(status.success(), "git {args:?} failed");
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date);
+    command
+}
+
+/// A git repository built commit by commit, each commit one day after the last.
+pub struct TestRepo {
+    /// The work tree.
+    pub dir: tempfile::TempDir,
+    day: u32,
+}
+
+impl TestRepo {
+    /// `git init` in a new temporary directory, on branch `main`.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q", "-b", "main", "."]);
+        TestRepo { dir, day: 0 }
+    }
+
+    /// The work tree's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes files (path, contents) into the work tree.
+    pub fn write(&self, files: &[(&str, &str)]) {
+        write_tree(self.path(), files);
+    }
+
+    /// Runs git here.
+    pub fn git(&self, args: &[&str]) -> String {
+        git_stdout(self.path(), args)
+    }
+
+    /// Stages everything (`git add -A -f`) and commits it; returns the commit id.
+    pub fn commit(&mut self, message: &str) -> String {
+        self.git(&["add", "-A", "-f"]);
+        self.commit_staged(message)
+    }
+
+    /// Commits what is staged; returns the commit id.
+    pub fn commit_staged(&mut self, message: &str) -> String {
+        self.day += 1;
+        let date = format!("2024-01-{:02}T12:00:00Z", self.day.min(28));
+        let output = git_command(self.path(), &date)
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .output()
+            .expect("running git commit");
+        assert!(
+            output.status.success(),
+            "git commit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+impl Default for TestRepo {
+    fn default() -> Self {
+        TestRepo::new()
+    }
 }
 
 /// Parses a JSON report from standard output.

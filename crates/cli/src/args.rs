@@ -23,6 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories of a working tree.
     Scan(ScanArgs),
+    /// Audit a git repository's whole history: every blob on every ref, once.
+    History(HistoryArgs),
+    /// Scan the changes staged for the next commit (for a pre-commit hook).
+    Staged(StagedArgs),
     /// List, explain and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -34,12 +38,57 @@ pub struct ScanArgs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Config file (default: `.tattle.toml` in the first scanned directory, if present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Scan files that .gitignore, .ignore or .tattleignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `tattle history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository (a work tree, a bare repository, or a directory inside one).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Audit only these branches (repeatable; default: every branch, remote, tag and stash).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Vec<String>,
+    /// Scan only what commits after REV introduced (e.g. the base of a pull request).
+    #[arg(long, value_name = "REV", conflicts_with = "range")]
+    pub since: Option<String>,
+    /// Scan only what the commits of REV1..REV2 introduced.
+    #[arg(long, value_name = "REV1..REV2")]
+    pub range: Option<String>,
+    /// List every commit and path that adds or changes each finding, not only the first.
+    #[arg(long)]
+    pub all_occurrences: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `tattle staged`.
+#[derive(Debug, Args)]
+pub struct StagedArgs {
+    /// The repository (or a directory inside it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Settings every scanning command takes.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Config file (default: `.tattle.toml` at the root of what is scanned, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Skip files larger than this (bytes, or with a unit: 512KiB, 10MiB, 1GB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
@@ -49,8 +98,6 @@ pub struct ScanArgs {
     /// Never print progress to stderr.
     #[arg(long)]
     pub no_progress: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// Options shared by every command that reports findings.

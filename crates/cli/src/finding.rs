@@ -41,12 +41,58 @@ pub struct Finding {
     pub secret_hash: String,
     /// Stable identity: hash of rule id, path and secret. No line, no commit.
     pub fingerprint: String,
-    /// Extra context from the rule's validator.
+    /// Extra context from the rule's validator or check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Where in git history the finding comes from (history mode only).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
     /// Index of the rule in the scan's rule set (for reporters).
     #[serde(skip)]
     pub rule_index: RuleIndex,
+}
+
+/// Where in git history a finding comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    /// The commit that introduced the finding.
+    pub introduced: CommitInfo,
+    /// The blob (file version) it was found in.
+    pub blob: String,
+    /// Whether `HEAD` still has this very file version at this path.
+    pub in_head: bool,
+    /// Whether `HEAD` still has a file at this path (false: deleted since).
+    pub path_in_head: bool,
+    /// Other commits and paths holding the same finding: other versions of the
+    /// file, and with `--all-occurrences` every commit that adds or changes it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// A commit, as reports show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full commit id.
+    pub commit: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, ISO 8601.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
+}
+
+/// Another place in history with the same finding.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    /// Full commit id.
+    pub commit: String,
+    /// Path in that commit.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
 }
 
 /// Turns the raw matches of one blob into findings.
@@ -104,6 +150,7 @@ impl<'a> FindingBuilder<'a> {
             secret_hash: secret_hash(secret),
             fingerprint: fingerprint(rule.id(), self.path, secret),
             note: raw.note.clone(),
+            provenance: None,
             rule_index: raw.rule,
         }
     }

@@ -3,24 +3,31 @@
 
 pub mod args;
 pub mod config;
+pub mod file_scan;
 pub mod filter;
 pub mod finding;
+pub mod history;
 pub mod progress;
 pub mod report;
 pub mod rules_cmd;
 pub mod scan;
+pub mod staged;
 
 use anyhow::{Context, Result};
-use args::{Cli, ColorChoice, Command, OutputArgs, ScanArgs};
+use args::{Cli, ColorChoice, Command, HistoryArgs, OutputArgs, ScanArgs, StagedArgs};
 use clap::Parser;
 use config::Config;
+use file_scan::FindingOptions;
 use filter::Filters;
 use progress::Progress;
 use report::{Report, reporter_for};
-use scan::{FindingOptions, ScanOutcome};
+use scan::ScanOutcome;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use tattle_engine::RuleSet;
 use tattle_walk::WalkOptions;
+use tattle_walk::git::commits::RefSelection;
+use tattle_walk::git::history::HistoryOptions;
 
 /// Default size above which files are skipped: 10 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
@@ -62,6 +69,8 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::History(args) => run_history(args),
+        Command::Staged(args) => run_staged(args),
         Command::Rules(command) => {
             let stdout = std::io::stdout();
             let ok = rules_cmd::run(&command, &mut stdout.lock())?;
@@ -71,27 +80,121 @@ pub fn run(cli: Cli) -> Result<Exit> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<Exit> {
-    let config = Config::discover(args.config.as_deref(), &args.paths)?;
+    let config = Config::discover(args.common.config.as_deref(), &args.paths)?;
     let rules = rules_cmd::build_rule_set(&config)?;
     let config_file = config.source.as_deref().map(scan::display_path);
     let filters = Filters::new(&config.allowlist, config_file)?;
     let walk = WalkOptions {
         roots: args.paths.clone(),
         respect_ignore: !args.no_ignore,
-        max_file_size: args
-            .max_file_size
-            .or(config.max_file_size())
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
-        threads: args.threads.unwrap_or(0),
+        max_file_size: max_file_size(&args.common, &config),
+        threads: args.common.threads.unwrap_or(0),
     };
     let options = FindingOptions {
         show_secrets: args.output.show_secrets,
     };
-    let progress = Progress::start(!args.no_progress);
+    let progress = Progress::start(!args.common.no_progress, "files");
     let outcome = scan::scan_tree(&rules, &filters, &walk, options, progress.counters());
     progress.finish();
     write_report(&args.output, &outcome, &rules, "scan")?;
     Ok(exit_for(&outcome))
+}
+
+fn run_history(args: HistoryArgs) -> Result<Exit> {
+    let repo = tattle_walk::git::open(&args.path)?;
+    let (config, config_file) = repository_config(&args.common, &repo, &args.path)?;
+    let rules = rules_cmd::build_rule_set(&config)?;
+    let filters = Filters::new(&config.allowlist, config_file)?;
+    let refs = ref_selection(&args)?;
+    let options = HistoryOptions {
+        refs,
+        all_occurrences: args.all_occurrences,
+        max_blob_size: max_file_size(&args.common, &config),
+        threads: args.common.threads.unwrap_or(0),
+    };
+    let finding_options = FindingOptions {
+        show_secrets: args.output.show_secrets,
+    };
+    let progress = Progress::start(!args.common.no_progress, "blobs");
+    let outcome = history::scan_history(
+        &repo,
+        &rules,
+        &filters,
+        &options,
+        finding_options,
+        progress.counters(),
+    )?;
+    progress.finish();
+    write_report(&args.output, &outcome, &rules, "history")?;
+    Ok(exit_for(&outcome))
+}
+
+fn run_staged(args: StagedArgs) -> Result<Exit> {
+    let repo = tattle_walk::git::open(&args.path)?;
+    let (config, config_file) = repository_config(&args.common, &repo, &args.path)?;
+    let rules = rules_cmd::build_rule_set(&config)?;
+    let filters = Filters::new(&config.allowlist, config_file)?;
+    let options = FindingOptions {
+        show_secrets: args.output.show_secrets,
+    };
+    let max_size = max_file_size(&args.common, &config);
+    let outcome = staged::scan_staged(&args.path, &rules, &filters, max_size, options);
+    write_report(&args.output, &outcome, &rules, "staged")?;
+    Ok(exit_for(&outcome))
+}
+
+/// The size limit: the command line, else the config, else the default.
+fn max_file_size(common: &args::CommonArgs, config: &Config) -> u64 {
+    common
+        .max_file_size
+        .or(config.max_file_size())
+        .unwrap_or(DEFAULT_MAX_FILE_SIZE)
+}
+
+/// The config of a repository (`--config`, or `.tattle.toml` at the root of
+/// its work tree), and the config file's path as history reports paths
+/// (relative to the repository root), so it is never reported on.
+fn repository_config(
+    common: &args::CommonArgs,
+    repo: &tattle_walk::git::Repository,
+    path: &Path,
+) -> Result<(Config, Option<String>)> {
+    let root: PathBuf = tattle_walk::git::workdir(repo).unwrap_or_else(|| path.to_path_buf());
+    let config = Config::discover(common.config.as_deref(), std::slice::from_ref(&root))?;
+    let relative = config.source.as_deref().map(|source| {
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let source = canonical(source);
+        match source.strip_prefix(canonical(&root)) {
+            Ok(inside) => scan::display_path(inside),
+            Err(_) => scan::display_path(&source),
+        }
+    });
+    Ok((config, relative))
+}
+
+/// Which refs and commits `tattle history` audits.
+fn ref_selection(args: &HistoryArgs) -> Result<RefSelection> {
+    let mut refs = RefSelection {
+        branches: args.branch.clone(),
+        ..RefSelection::default()
+    };
+    if let Some(since) = &args.since {
+        refs.exclude.push(since.clone());
+        if refs.branches.is_empty() {
+            refs.include = Some("HEAD".to_string());
+        }
+    }
+    if let Some(range) = &args.range {
+        let Some((from, to)) = range.split_once("..") else {
+            anyhow::bail!("--range {range:?}: expected REV1..REV2");
+        };
+        if from.is_empty() || to.is_empty() || to.starts_with('.') {
+            anyhow::bail!("--range {range:?}: expected REV1..REV2");
+        }
+        refs.exclude.push(from.to_string());
+        refs.include = Some(to.to_string());
+    }
+    Ok(refs)
 }
 
 /// The exit code for an outcome: errors win over findings.

@@ -1,12 +1,13 @@
 //! `tattle scan`: walk working trees, run the matcher on every file in
 //! parallel, and turn matches into filtered findings.
 
-use crate::filter::{Filters, has_inline_allow};
-use crate::finding::{Finding, FindingBuilder};
+use crate::file_scan::{FileScanner, FindingOptions};
+use crate::filter::Filters;
+use crate::finding::Finding;
 use crate::progress::Counters;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tattle_engine::{Matcher, RuleSet, SourceFile};
+use tattle_engine::{RuleSet, SourceFile};
 use tattle_walk::{FileVisitor, SkipReason, WalkError, WalkOptions};
 
 /// A file that was not scanned, with the reason.
@@ -38,6 +39,9 @@ pub struct ScanStats {
     pub binary_skipped: u64,
     /// Symbolic links not followed.
     pub symlinks_skipped: u64,
+    /// Commits audited (history mode only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits_scanned: Option<u64>,
     /// Wall time.
     #[serde(skip)]
     pub duration: Duration,
@@ -50,17 +54,13 @@ pub struct ScanOutcome {
     pub findings: Vec<Finding>,
     /// Files reported as skipped (too large, not regular).
     pub skipped: Vec<Skipped>,
-    /// Paths that could not be read.
+    /// Paths that could not be read: they make the exit code 2.
     pub errors: Vec<ScanError>,
+    /// Problems that did not keep the scan from completing (a shallow clone,
+    /// a few unreadable objects): reported, without changing the exit code.
+    pub warnings: Vec<String>,
     /// Totals.
     pub stats: ScanStats,
-}
-
-/// Settings of the finding stage.
-#[derive(Debug, Clone, Copy)]
-pub struct FindingOptions {
-    /// Keep secrets in clear in findings.
-    pub show_secrets: bool,
 }
 
 /// Scans working trees with `rules`, applying `filters`.
@@ -73,10 +73,9 @@ pub fn scan_tree(
 ) -> ScanOutcome {
     let started = Instant::now();
     let visitors = tattle_walk::walk(walk, || TreeVisitor {
-        matcher: rules.matcher(),
+        scanner: FileScanner::new(rules, filters, options),
         roots: &walk.roots,
         filters,
-        options,
         counters,
         outcome: ScanOutcome::default(),
     });
@@ -91,10 +90,9 @@ pub fn scan_tree(
 
 /// A per-thread scanner: its own matcher and its own results.
 struct TreeVisitor<'a> {
-    matcher: Matcher<'a>,
+    scanner: FileScanner<'a>,
     roots: &'a [std::path::PathBuf],
     filters: &'a Filters,
-    options: FindingOptions,
     counters: &'a Counters,
     outcome: ScanOutcome,
 }
@@ -108,27 +106,13 @@ impl FileVisitor for TreeVisitor<'_> {
         if self.filters.path_allowed(&display) || self.allowed_below_root(path) {
             return;
         }
-        let matches = self.matcher.scan(&SourceFile {
+        let file = SourceFile {
             path: &display,
             bytes,
             committed: tracked,
-        });
-        if matches.is_empty() {
-            return;
-        }
-        let rules = self.matcher.rule_set();
-        let builder = FindingBuilder::new(bytes, &display, self.options.show_secrets);
-        for raw in &matches {
-            if has_inline_allow(builder.line_text(raw.secret.start))
-                || has_inline_allow(builder.line_text(raw.span.start))
-                || self.filters.secret_allowed(&bytes[raw.secret.clone()])
-            {
-                continue;
-            }
-            self.outcome
-                .findings
-                .push(builder.build(raw, rules.rule(raw.rule)));
-        }
+        };
+        self.scanner
+            .scan(&file, |_| true, &mut self.outcome.findings);
     }
 
     fn skipped(&mut self, path: &Path, reason: SkipReason) {
@@ -168,10 +152,12 @@ impl TreeVisitor<'_> {
     }
 }
 
-fn merge(into: &mut ScanOutcome, from: ScanOutcome) {
+/// Adds one thread's results to the whole.
+pub fn merge(into: &mut ScanOutcome, from: ScanOutcome) {
     into.findings.extend(from.findings);
     into.skipped.extend(from.skipped);
     into.errors.extend(from.errors);
+    into.warnings.extend(from.warnings);
     into.stats.files_scanned += from.stats.files_scanned;
     into.stats.bytes_scanned += from.stats.bytes_scanned;
     into.stats.binary_skipped += from.stats.binary_skipped;
@@ -179,7 +165,7 @@ fn merge(into: &mut ScanOutcome, from: ScanOutcome) {
 }
 
 /// Sorts everything so reports do not depend on thread scheduling.
-fn finish(outcome: &mut ScanOutcome) {
+pub fn finish(outcome: &mut ScanOutcome) {
     outcome.findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id))
     });

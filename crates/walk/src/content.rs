@@ -75,16 +75,16 @@ pub fn read_file(path: &Path, limit: u64, buffer: Vec<u8>) -> io::Result<Content
 
 /// Calls bytes binary when a NUL occurs among the first few KiB.
 pub fn classify(bytes: Vec<u8>) -> Content {
-    let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
-    if memchr_nul(probe) {
+    if is_binary(&bytes) {
         Content::Skipped(SkipReason::Binary)
     } else {
         Content::Text(bytes)
     }
 }
 
-fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
+/// Whether a NUL byte occurs among the first few KiB, as git decides.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 //! `.ignore` and `.tattleignore`), reads each regular file once and hands it to
 //! a per-thread [`tree::FileVisitor`]. [`tracked`] lists what git tracks, so
 //! that force-added files are scanned even when an ignore file matches them.
+//! [`git`] reads a repository's history and its staged changes.
 //! This crate knows nothing about rules or findings.
 
 pub mod content;
 pub mod error;
+pub mod git;
 pub mod tracked;
 pub mod tree;
 

@@ -21,6 +21,7 @@ struct JsonReport<'a> {
     findings: &'a [Finding],
     skipped: &'a [Skipped],
     errors: &'a [ScanError],
+    warnings: &'a [String],
     summary: Summary<'a>,
 }
 
@@ -56,6 +57,7 @@ impl Reporter for JsonReporter {
             findings: &outcome.findings,
             skipped: &outcome.skipped,
             errors: &outcome.errors,
+            warnings: &outcome.warnings,
             summary: Summary {
                 findings: outcome.findings.len(),
                 by_severity,

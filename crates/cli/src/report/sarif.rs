@@ -123,6 +123,18 @@ fn result(report: &Report<'_>, finding: &Finding, occurrence: usize) -> SarifRes
     if let Some(note) = &finding.note {
         text.push_str(&format!(" {note}."));
     }
+    if let Some(provenance) = &finding.provenance {
+        let commit = &provenance.introduced;
+        text.push_str(&format!(
+            " Introduced in commit {} by {} on {}.",
+            &commit.commit[..commit.commit.len().min(12)],
+            commit.author,
+            commit.date
+        ));
+        if !provenance.in_head {
+            text.push_str(" No longer in HEAD, but still in the history.");
+        }
+    }
     let region = Region::builder()
         .start_line(finding.line as i64)
         .start_column(finding.column as i64)
@@ -153,6 +165,18 @@ fn result(report: &Report<'_>, finding: &Finding, occurrence: usize) -> SarifRes
         "security-severity".to_string(),
         json!(finding.severity.security_severity()),
     );
+    if let Some(provenance) = &finding.provenance {
+        properties.insert("commit".to_string(), json!(provenance.introduced.commit));
+        properties.insert("commitDate".to_string(), json!(provenance.introduced.date));
+        properties.insert("blob".to_string(), json!(provenance.blob));
+        properties.insert("inHead".to_string(), json!(provenance.in_head));
+        if !provenance.occurrences.is_empty() {
+            properties.insert(
+                "otherOccurrences".to_string(),
+                json!(provenance.occurrences.len()),
+            );
+        }
+    }
     SarifResult::builder()
         .rule_id(rule.id().to_string())
         .rule_index(finding.rule_index as i64)

@@ -11,6 +11,9 @@ use tattle_engine::Severity;
 /// Writes the human-readable report.
 pub struct TextReporter;
 
+/// Other occurrences listed under a history finding, at most.
+const SHOWN_OCCURRENCES: usize = 5;
+
 const PATH: Style = Style::new().bold().underline();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
@@ -49,6 +52,10 @@ impl Reporter for TextReporter {
                 skipped.path, skipped.reason
             )?;
         }
+        for warning in &outcome.warnings {
+            let style = severity_style(Severity::Medium);
+            writeln!(out, "{style}warning{style:#} {warning}")?;
+        }
         for error in &outcome.errors {
             let style = severity_style(Severity::High);
             writeln!(
@@ -84,6 +91,48 @@ fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) ->
     )?;
     if let Some(note) = &finding.note {
         writeln!(out, "      note: {note}")?;
+    }
+    if let Some(provenance) = &finding.provenance {
+        let commit = &provenance.introduced;
+        writeln!(
+            out,
+            "      introduced in {} by {} <{}> on {}: {}",
+            short(&commit.commit),
+            commit.author,
+            commit.email,
+            commit.date,
+            commit.summary
+        )?;
+        let status = if provenance.in_head {
+            "still in HEAD"
+        } else if provenance.path_in_head {
+            "this version is no longer in HEAD, but stays in the history"
+        } else {
+            "not in HEAD, but stays in the history"
+        };
+        writeln!(out, "      {status}")?;
+        if !provenance.occurrences.is_empty() {
+            let listed: Vec<String> = provenance
+                .occurrences
+                .iter()
+                .take(SHOWN_OCCURRENCES)
+                .map(|o| format!("{} {}:{}", short(&o.commit), o.path, o.line))
+                .collect();
+            let more = provenance
+                .occurrences
+                .len()
+                .saturating_sub(SHOWN_OCCURRENCES);
+            writeln!(
+                out,
+                "      also in: {}{}",
+                listed.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
     }
     writeln!(out, "      why: {}", rule.info.description)?;
     if let Some(fix) = &rule.info.remediation {
@@ -125,13 +174,21 @@ fn write_summary(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     let mib = stats.bytes_scanned as f64 / (1 << 20) as f64;
+    let noun = if stats.commits_scanned.is_some() {
+        "blob"
+    } else {
+        "file"
+    };
     write!(
         out,
-        "{DIM}Scanned {} file{} ({mib:.1} MiB) in {:.2}s",
+        "{DIM}Scanned {} {noun}{} ({mib:.1} MiB) in {:.2}s",
         stats.files_scanned,
         plural(stats.files_scanned as usize),
         stats.duration.as_secs_f64()
     )?;
+    if let Some(commits) = stats.commits_scanned {
+        write!(out, " from {commits} commit{}", plural(commits as usize))?;
+    }
     if stats.binary_skipped > 0 {
         write!(out, "; {} binary skipped", stats.binary_skipped)?;
     }
@@ -147,6 +204,11 @@ fn write_summary(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, ".{DIM:#}")
+}
+
+/// A commit id as people read it.
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(10)]
 }
 
 fn plural(count: usize) -> &'static str {
