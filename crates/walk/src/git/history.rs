@@ -4,20 +4,21 @@
 //! Planning walks the commits in topological order, oldest first, and reads
 //! each tree object once: a subtree already seen in an earlier commit holds
 //! nothing new, so it is skipped whole. The first commit whose tree holds a
-//! blob introduced it. Reading then fetches the planned blobs in parallel, in
-//! the order they sit in the packs, so that delta chains are resolved from
-//! warm caches.
+//! blob introduced it. Reading then decodes each pack once along its delta
+//! trees, in parallel, and scans the planned blobs as they come out.
 
 use super::ObjectId;
 use super::commits::{self, CommitGraph, CommitIndex, RefSelection};
 use crate::content::SkipReason;
 use crate::error::WalkError;
 use gix::prelude::{Find, Header as _};
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Blobs handed to a reading thread at a time.
-const CHUNK: usize = 64;
+/// Bytes of decoded delta bases the planning phase keeps.
+const PLAN_PACK_CACHE: usize = 16 << 20;
 
 /// What to audit and how.
 #[derive(Debug, Clone, Default)]
@@ -79,50 +80,137 @@ pub trait BlobVisitor: Send {
 
 /// Plans an audit: the commit graph, and each unique blob with the commit and
 /// path that introduced it.
+///
+/// The commits are cut into fixed-size segments of the topological order,
+/// walked in parallel (rayon), each with its own set of trees seen; a blob's
+/// first occurrence is then the earliest over all segments. The segments do
+/// not depend on the number of threads, so neither does the plan.
 pub fn plan(
     repo: &gix::ThreadSafeRepository,
     options: &HistoryOptions,
 ) -> Result<HistoryPlan, WalkError> {
-    let repo = repo.to_thread_local();
-    let graph = commits::collect(&repo, &options.refs)?;
+    let graph = commits::collect(&repo.to_thread_local(), &options.refs)?;
     let mut plan = HistoryPlan {
         warnings: graph.warnings.clone(),
         ..HistoryPlan::default()
     };
-    let mut walker = TreeWalker::new(&repo);
-    // In a range, what the boundary commits already had is not new.
-    for boundary in &graph.boundary {
-        if let Ok(header) = repo.find_commit(*boundary)
-            && let Ok(tree) = header.tree_id()
-        {
-            walker.walk(tree.detach(), None, &mut plan);
+    let segments: Vec<std::ops::Range<usize>> = (0..graph.commits.len())
+        .step_by(SEGMENT)
+        .map(|start| start..(start + SEGMENT).min(graph.commits.len()))
+        .collect();
+    let thread_repo = || {
+        let mut repo = repo.to_thread_local();
+        // Trees are read by id, most of them deltas: a cache of delta bases
+        // keeps each chain from being inflated again for every tree on it.
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PLAN_PACK_CACHE,
+            ))
+        });
+        repo
+    };
+    let walk_segment = |repo: &mut gix::Repository, segment: &std::ops::Range<usize>| {
+        let mut walker = TreeWalker::new(repo);
+        // In a range, what the boundary commits already had is not new.
+        for boundary in &graph.boundary {
+            if let Ok(commit) = repo.find_commit(*boundary)
+                && let Ok(tree) = commit.tree_id()
+            {
+                walker.walk(tree.detach(), None);
+            }
         }
+        for commit in segment.clone() {
+            walker.walk(graph.commits[commit].tree, Some(commit as CommitIndex));
+        }
+        walker.finish()
+    };
+    let walk_all = || -> Vec<TreeWalk> {
+        segments
+            .par_iter()
+            .map_init(thread_repo, walk_segment)
+            .collect()
+    };
+    let walked = match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+    {
+        Ok(pool) => pool.install(walk_all),
+        Err(_) => walk_all(),
+    };
+    merge_walks(walked, &mut plan);
+    if options.all_occurrences {
+        plan.occurrences = all_occurrences(&repo.to_thread_local(), &graph, &plan.blobs);
     }
-    for (index, commit) in graph.commits.iter().enumerate() {
-        walker.walk(commit.tree, Some(index as CommitIndex), &mut plan);
+    plan.graph = graph;
+    Ok(plan)
+}
+
+/// Commits walked as one unit of planning work.
+const SEGMENT: usize = 2048;
+
+/// Worker threads for `threads` (0: one per core).
+fn thread_count(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
     }
-    if !walker.missing_trees.is_empty() {
+}
+
+/// Joins the segments' walks: each blob keeps its earliest occurrence.
+fn merge_walks(walked: Vec<TreeWalk>, plan: &mut HistoryPlan) {
+    let mut first: HashMap<ObjectId, Occurrence> = HashMap::new();
+    let mut missing_trees: HashSet<ObjectId> = HashSet::new();
+    let mut submodules: HashSet<String> = HashSet::new();
+    let mut symlinks: HashSet<ObjectId> = HashSet::new();
+    for walk in walked {
+        for blob in walk.found {
+            match first.entry(blob.id) {
+                std::collections::hash_map::Entry::Occupied(mut kept) => {
+                    if blob.first.commit < kept.get().commit {
+                        kept.insert(blob.first);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(blob.first);
+                }
+            }
+        }
+        missing_trees.extend(walk.missing_trees);
+        submodules.extend(walk.submodules);
+        symlinks.extend(walk.symlinks);
+    }
+    plan.blobs = first
+        .into_iter()
+        .map(|(id, first)| PlannedBlob { id, first })
+        .collect();
+    plan.blobs
+        .sort_by(|a, b| (a.first.commit, &a.first.path).cmp(&(b.first.commit, &b.first.path)));
+    plan.submodules = submodules.len();
+    plan.symlinks = symlinks.len();
+    if !missing_trees.is_empty() {
+        let mut missing: Vec<ObjectId> = missing_trees.into_iter().collect();
+        missing.sort();
         plan.warnings.push(format!(
             "{} tree{} could not be read, so the files below {} not audited: {}",
-            walker.missing_trees.len(),
-            if walker.missing_trees.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            if walker.missing_trees.len() == 1 {
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            if missing.len() == 1 {
                 "it are"
             } else {
                 "them are"
             },
-            super::some_ids(&walker.missing_trees, 5)
+            super::some_ids(&missing, 5)
         ));
     }
-    if options.all_occurrences {
-        plan.occurrences = all_occurrences(&repo, &graph, &plan.blobs);
-    }
-    plan.graph = graph;
-    Ok(plan)
+}
+
+/// What walking one segment of commits found.
+#[derive(Default)]
+struct TreeWalk {
+    found: Vec<PlannedBlob>,
+    missing_trees: Vec<ObjectId>,
+    submodules: HashSet<String>,
+    symlinks: HashSet<ObjectId>,
 }
 
 /// Walks trees once each, recording the first occurrence of every blob.
@@ -130,8 +218,8 @@ struct TreeWalker<'r> {
     repo: &'r gix::Repository,
     seen_trees: HashSet<ObjectId>,
     seen_blobs: HashSet<ObjectId>,
-    missing_trees: Vec<ObjectId>,
     buffer: Vec<u8>,
+    result: TreeWalk,
 }
 
 /// An entry of a tree, copied out of the decoding buffer.
@@ -155,39 +243,57 @@ impl<'r> TreeWalker<'r> {
             repo,
             seen_trees: HashSet::new(),
             seen_blobs: HashSet::new(),
-            missing_trees: Vec::new(),
             buffer: Vec::new(),
+            result: TreeWalk::default(),
         }
+    }
+
+    fn finish(self) -> TreeWalk {
+        self.result
     }
 
     /// Walks the tree `root` of commit `commit` (`None`: a boundary commit,
     /// whose blobs are only marked as seen), skipping subtrees already seen.
-    fn walk(&mut self, root: ObjectId, commit: Option<CommitIndex>, plan: &mut HistoryPlan) {
+    fn walk(&mut self, root: ObjectId, commit: Option<CommitIndex>) {
         let mut stack: Vec<(ObjectId, String)> = vec![(root, String::new())];
         while let Some((tree, prefix)) = stack.pop() {
             if !self.seen_trees.insert(tree) {
                 continue;
             }
             let Some(entries) = read_tree(self.repo, &tree, &mut self.buffer) else {
-                self.missing_trees.push(tree);
+                self.result.missing_trees.push(tree);
                 continue;
             };
             for entry in entries {
-                let path = join(&prefix, &entry.name);
                 match entry.kind {
-                    EntryKind::Tree => stack.push((entry.id, path)),
+                    EntryKind::Tree => {
+                        if !self.seen_trees.contains(&entry.id) {
+                            stack.push((entry.id, join(&prefix, &entry.name)));
+                        }
+                    }
                     EntryKind::Blob => {
                         if self.seen_blobs.insert(entry.id)
                             && let Some(commit) = commit
                         {
-                            plan.blobs.push(PlannedBlob {
+                            self.result.found.push(PlannedBlob {
                                 id: entry.id,
-                                first: Occurrence { commit, path },
+                                first: Occurrence {
+                                    commit,
+                                    path: join(&prefix, &entry.name),
+                                },
                             });
                         }
                     }
-                    EntryKind::Link => plan.symlinks += usize::from(commit.is_some()),
-                    EntryKind::Submodule => plan.submodules += usize::from(commit.is_some()),
+                    EntryKind::Link => {
+                        if commit.is_some() {
+                            self.result.symlinks.insert(entry.id);
+                        }
+                    }
+                    EntryKind::Submodule => {
+                        if commit.is_some() {
+                            self.result.submodules.insert(join(&prefix, &entry.name));
+                        }
+                    }
                 }
             }
         }
@@ -380,8 +486,14 @@ pub fn head_state<'a>(
     state
 }
 
-/// Reads every planned blob in parallel, in pack order, and hands each to a
-/// visitor made by `make_visitor` (several per thread); returns the visitors.
+/// Reads every planned blob and hands it to a visitor made by `make_visitor`
+/// (one per thread); returns the visitors.
+///
+/// Each pack is decoded whole, in parallel, along its delta trees, so that
+/// every object is inflated once and a delta is applied to a base still in
+/// memory: reading blobs one by one by id would re-inflate delta chains over
+/// and over. Blobs not met in any pack (loose objects, or entries a damaged
+/// pack could not decode) are then read by id, and reported when unreadable.
 pub fn read_blobs<V, F>(
     repo: &gix::ThreadSafeRepository,
     plan: &HistoryPlan,
@@ -392,38 +504,169 @@ where
     V: BlobVisitor,
     F: Fn() -> V + Sync,
 {
-    let order = pack_order(repo, &plan.blobs);
-    let limit = options.max_blob_size;
-    let read_chunk = |mut worker: Reader<V>, chunk: &[usize]| {
-        for &index in chunk {
-            worker.read(&plan.blobs[index], limit);
+    let threads = thread_count(options.threads);
+    let wanted: HashMap<ObjectId, usize> = plan
+        .blobs
+        .iter()
+        .enumerate()
+        .map(|(index, blob)| (blob.id, index))
+        .collect();
+    let done: Vec<AtomicBool> = plan.blobs.iter().map(|_| AtomicBool::new(false)).collect();
+    let finished: Mutex<Vec<V>> = Mutex::new(Vec::new());
+    let shared = PackScan {
+        plan,
+        wanted: &wanted,
+        done: &done,
+        limit: options.max_blob_size,
+        make_visitor: &make_visitor,
+        finished: &finished,
+    };
+    for bundle in pack_bundles(repo) {
+        let mut processor = PackProcessor {
+            shared: &shared,
+            visitor: None,
+        };
+        let process = move |kind: gix::object::Kind,
+                            data: &[u8],
+                            entry: &gix::odb::pack::index::Entry,
+                            _: &dyn gix::progress::Progress| {
+            processor.process(kind, data, &entry.oid);
+            Ok::<(), gix::Error>(())
+        };
+        let traverse_options = gix::odb::pack::index::traverse::Options {
+            traversal: gix::odb::pack::index::traverse::Algorithm::DeltaTreeLookup,
+            thread_limit: Some(threads),
+            check: gix::odb::pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
+            alloc_limit_bytes: None,
+            make_pack_lookup_cache: || gix::odb::pack::cache::Never,
+        };
+        // A pack that cannot be traversed leaves its blobs to the fallback below.
+        let _ = bundle.index.traverse(
+            &bundle.pack,
+            &mut gix::progress::Discard,
+            &AtomicBool::new(false),
+            process,
+            traverse_options,
+        );
+    }
+    let mut visitors = finished.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut reader = Reader {
+        repo: repo.to_thread_local(),
+        buffer: Vec::new(),
+        visitor: make_visitor(),
+    };
+    for (index, blob) in plan.blobs.iter().enumerate() {
+        if !done[index].load(Ordering::Relaxed) {
+            reader.read(blob, options.max_blob_size);
         }
-        worker
-    };
-    let run = || {
-        order
-            .par_chunks(CHUNK)
-            .fold(
-                || Reader {
-                    repo: repo.to_thread_local(),
-                    buffer: Vec::new(),
-                    visitor: make_visitor(),
-                },
-                read_chunk,
-            )
-            .map(|worker| worker.visitor)
-            .collect::<Vec<V>>()
-    };
-    match rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-    {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    }
+    visitors.push(reader.visitor);
+    visitors
+}
+
+/// What every pack-decoding thread shares.
+struct PackScan<'a, V, F> {
+    plan: &'a HistoryPlan,
+    wanted: &'a HashMap<ObjectId, usize>,
+    done: &'a [AtomicBool],
+    limit: u64,
+    make_visitor: &'a F,
+    finished: &'a Mutex<Vec<V>>,
+}
+
+/// One pack-decoding thread's handler: a clone starts with no visitor and
+/// makes its own on first use; dropping it hands the visitor back.
+struct PackProcessor<'a, V, F> {
+    shared: &'a PackScan<'a, V, F>,
+    visitor: Option<V>,
+}
+
+impl<V, F> Clone for PackProcessor<'_, V, F> {
+    fn clone(&self) -> Self {
+        PackProcessor {
+            shared: self.shared,
+            visitor: None,
+        }
     }
 }
 
-/// Per-thread state of blob reading.
+impl<V, F> Drop for PackProcessor<'_, V, F> {
+    fn drop(&mut self) {
+        if let Some(visitor) = self.visitor.take() {
+            let mut finished = self
+                .shared
+                .finished
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            finished.push(visitor);
+        }
+    }
+}
+
+impl<V: BlobVisitor, F: Fn() -> V> PackProcessor<'_, V, F> {
+    fn process(&mut self, kind: gix::object::Kind, data: &[u8], id: &ObjectId) {
+        if kind != gix::object::Kind::Blob {
+            return;
+        }
+        let Some(&index) = self.shared.wanted.get(id) else {
+            return;
+        };
+        // The same blob may sit in several packs: scan it once.
+        if self.shared.done[index].swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let blob = &self.shared.plan.blobs[index];
+        let visitor = self
+            .visitor
+            .get_or_insert_with(|| (self.shared.make_visitor)());
+        visit_blob(visitor, blob, data, self.shared.limit);
+    }
+}
+
+/// Hands a decoded blob to a visitor, or tells it why it is skipped.
+fn visit_blob<V: BlobVisitor>(visitor: &mut V, blob: &PlannedBlob, data: &[u8], limit: u64) {
+    if data.len() as u64 > limit {
+        visitor.skipped(
+            blob,
+            SkipReason::TooLarge {
+                size: data.len() as u64,
+                limit,
+            },
+        );
+    } else if crate::content::is_binary(data) {
+        visitor.skipped(blob, SkipReason::Binary);
+    } else {
+        visitor.blob(blob, data);
+    }
+}
+
+/// Every pack of the repository and its alternates, opened as index + data.
+fn pack_bundles(repo: &gix::ThreadSafeRepository) -> Vec<gix::odb::pack::Bundle> {
+    let local = repo.to_thread_local();
+    let store = local.objects.store_ref();
+    let mut dirs = vec![store.path().to_path_buf()];
+    dirs.extend(store.alternate_db_paths().unwrap_or_default());
+    let mut bundles = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
+            continue;
+        };
+        let mut indexes: Vec<_> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "idx"))
+            .collect();
+        indexes.sort();
+        for index in indexes {
+            if let Ok(bundle) = gix::odb::pack::Bundle::at(&index, local.object_hash()) {
+                bundles.push(bundle);
+            }
+        }
+    }
+    bundles
+}
+
+/// Reads blobs one by one by id (the fallback for blobs no pack yielded).
 struct Reader<V> {
     repo: gix::Repository,
     buffer: Vec<u8>,
@@ -457,11 +700,7 @@ impl<V: BlobVisitor> Reader<V> {
         }
         match objects.try_find(&blob.id, &mut self.buffer) {
             Ok(Some(data)) if data.kind == gix::object::Kind::Blob => {
-                if crate::content::is_binary(data.data) {
-                    self.visitor.skipped(blob, SkipReason::Binary);
-                } else {
-                    self.visitor.blob(blob, data.data);
-                }
+                visit_blob(&mut self.visitor, blob, data.data, limit);
             }
             Ok(Some(data)) => self
                 .visitor
@@ -476,31 +715,4 @@ impl<V: BlobVisitor> Reader<V> {
             self.buffer = Vec::new();
         }
     }
-}
-
-/// Indexes into `blobs`, ordered by where each blob sits in the packs (then
-/// loose objects), so that reading walks each pack front to back.
-fn pack_order(repo: &gix::ThreadSafeRepository, blobs: &[PlannedBlob]) -> Vec<usize> {
-    let position: HashMap<ObjectId, usize> = blobs
-        .iter()
-        .enumerate()
-        .map(|(index, blob)| (blob.id, index))
-        .collect();
-    let mut placed = vec![false; blobs.len()];
-    let mut order = Vec::with_capacity(blobs.len());
-    let repo = repo.to_thread_local();
-    if let Ok(all) = repo.objects.iter() {
-        let ordering = gix::odb::store::iter::Ordering::PackAscendingOffsetThenLooseLexicographical;
-        for id in all.with_ordering(ordering).flatten() {
-            if let Some(&index) = position.get(&id)
-                && !placed[index]
-            {
-                placed[index] = true;
-                order.push(index);
-            }
-        }
-    }
-    // Anything the iteration missed (a pack that could not be listed) still gets read.
-    order.extend((0..blobs.len()).filter(|&index| !placed[index]));
-    order
 }
