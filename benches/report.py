@@ -100,12 +100,21 @@ def render(args: argparse.Namespace) -> str:
     base = tools.get(BASELINE)
     base_median = statistics.median(base.walls) if base and base.walls and not base.failed else None
 
+    if args.suite == "history":
+        title = "Git-history audit benchmark"
+        corpus = (f"- History: {args.mode}, {manifest['commits']:,} commits, "
+                  f"{manifest['pack_bytes'] / 2**20:.1f} MiB of packed objects (seed {manifest['seed']}), "
+                  f"{len(planted)} planted secrets, {sum(1 for p in planted if p.get('removed'))} of them "
+                  "removed again in a later commit")
+    else:
+        title = "Working-tree scan benchmark"
+        corpus = (f"- Corpus: {args.mode}, {manifest['bytes'] / 2**20:.1f} MiB in {manifest['files']:,} files "
+                  f"(seed {manifest['seed']}, sha256 `{manifest['sha256'][:16]}`), {len(planted)} planted secrets")
     lines = [
-        f"## Secret-scanner speed benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
+        f"## {title} ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         f"- Command: `{args.invocation}`",
-        f"- Corpus: {args.mode}, {manifest['bytes'] / 2**20:.1f} MiB in {manifest['files']:,} files "
-        f"(seed {manifest['seed']}, sha256 `{manifest['sha256'][:16]}`), {len(planted)} planted secrets",
+        corpus,
         f"- Machine: {args.cpus} cores, {args.cpu_model}, {platform.system()} {platform.release()}",
         "- Each tool: 1 warm-up run, then the median of the timed runs (rounds interleaved across tools); "
         "peak RSS is the largest of the timed runs",
@@ -128,8 +137,10 @@ def render(args: argparse.Namespace) -> str:
             f"{max(t.rss_kb) / 1024:.1f} | {fmt(count_findings(name, report), 'd')} | "
             f"{'—' if found is None else f'{found}/{len(planted)}'} | {len(t.walls)} |"
         )
+    extra = ("\"Findings\" includes hits in the real crate sources." if args.suite == "tree"
+             else "\"Findings\" counts report entries, which tools group differently (per commit, per blob).")
     lines += ["", "Ratio > 1 means tattle is faster. \"Planted found\" counts planted secrets whose file the "
-              "report names; \"Findings\" includes hits in the real crate sources."]
+              f"report names; {extra}"]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {tool}: {note}" for tool, note in notes]
     lines += ["", "Commands (run from the repository root):", ""]
@@ -141,6 +152,7 @@ def render(args: argparse.Namespace) -> str:
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--suite", choices=["tree", "history"], default="tree")
     p.add_argument("--runs", type=Path, required=True)
     p.add_argument("--notes", type=Path, required=True)
     p.add_argument("--manifest", type=Path, required=True)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Speed benchmark: tattle against gitleaks, betterleaks, Kingfisher and
-# ripsecrets, side by side on one deterministic corpus.  See benches/README.md.
+# ripsecrets, side by side on deterministic corpora: a working tree (`tree`)
+# and a git history (`history`).  See benches/README.md.
 #
-#   bash benches/run.sh [--quick] [--runs N] [--tools a,b,...] [--no-build]
+#   bash benches/run.sh [--quick] [--suite tree|history|all] [--runs N] [--tools a,b,...] [--no-build]
 #
 # Everything it makes (corpus, peer binaries, reports) lives in benches/.work/.
 set -euo pipefail
@@ -15,6 +16,8 @@ RIPSECRETS_VERSION=0.1.11    # crates.io, built with cargo install --locked
 CORPUS_SEED=20240917
 FULL_MB=220
 QUICK_MB=24
+FULL_COMMITS=20000
+QUICK_COMMITS=2000
 ALL_TOOLS=tattle,gitleaks,betterleaks,kingfisher,ripsecrets
 # A tool whose warm-up is slow gets fewer timed runs, so that its timed runs
 # take about this many seconds at most (never fewer than one run).
@@ -41,7 +44,9 @@ usage() {
     sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     cat <<EOF
 Options:
-  --quick         small corpus (${QUICK_MB} MiB instead of ${FULL_MB} MiB)
+  --quick         small corpora (${QUICK_MB} MiB instead of ${FULL_MB} MiB,
+                  ${QUICK_COMMITS} commits instead of ${FULL_COMMITS})
+  --suite NAME    tree (scan a working tree), history (audit a git history) or all (default)
   --runs N        timed runs per tool after one warm-up (default 3)
   --tools LIST    comma-separated subset of: ${ALL_TOOLS}
   --no-build      use the existing target/release/tattle instead of building it
@@ -49,6 +54,7 @@ EOF
 }
 
 MODE=full
+SUITE=all
 RUNS=3
 SELECTED=$ALL_TOOLS
 BUILD=1
@@ -56,6 +62,7 @@ INVOCATION="bash benches/run.sh${*:+ $*}"
 while (($#)); do
     case $1 in
     --quick) MODE=quick ;;
+    --suite) SUITE=${2:?--suite needs tree, history or all}; shift ;;
     --runs) RUNS=${2:?--runs needs a number}; shift ;;
     --tools) SELECTED=${2:?--tools needs a list}; shift ;;
     --no-build) BUILD=0 ;;
@@ -65,6 +72,7 @@ while (($#)); do
     shift
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive integer" >&2; exit 2; }
+[[ $SUITE =~ ^(tree|history|all)$ ]] || { echo "--suite must be tree, history or all" >&2; exit 2; }
 
 selected() { [[ ",$SELECTED," == *",$1,"* ]]; }
 
@@ -128,6 +136,31 @@ m = json.load(open(sys.argv[1]))
 print(f"==> corpus: {m['bytes'] / 2**20:.1f} MiB, {m['files']:,} files, "
       f"{len(m['planted'])} planted secrets, sha256 {m['sha256'][:16]}")
 EOF
+}
+
+# A git history built with git fast-import (benches/make_history.py): a bare
+# repository every tool audits in its history mode.
+ensure_history() {
+    local commits=$FULL_COMMITS
+    [[ $MODE == quick ]] && commits=$QUICK_COMMITS
+    CORPUS=$WORK/history-$MODE.git
+    MANIFEST=$WORK/history-$MODE.json
+    local key_file=$WORK/history-$MODE.key key
+    key=$(cat benches/make_history.py benches/make_corpus.py | sha256sum | cut -c1-16)-$commits-$CORPUS_SEED
+    if [[ -d $CORPUS && -f $MANIFEST && -f $key_file && $(<"$key_file") == "$key" ]]; then
+        log "reusing history $CORPUS"
+    else
+        log "generating the $MODE history ($commits commits) in $CORPUS"
+        rm -rf "$CORPUS" "$key_file"
+        python3 benches/make_history.py --out "$CORPUS" --manifest "$MANIFEST" --commits "$commits" --seed "$CORPUS_SEED"
+        echo "$key" >"$key_file"
+    fi
+    python3 - "$MANIFEST" <<'EOF2' >&2
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(f"==> history: {m['commits']:,} commits, {m['pack_bytes'] / 2**20:.1f} MiB of objects, "
+      f"{len(m['planted'])} planted secrets")
+EOF2
 }
 
 # ---------------------------------------------------------------- the peers
@@ -221,6 +254,15 @@ tool_version() {
 tool_command() { # tool, report file
     local out=$2
     REPORT_ON_STDOUT=0
+    if [[ $CURRENT_SUITE == history ]]; then
+        case $1 in
+        tattle) CMD=(target/release/tattle history "$CORPUS" --format json --no-progress --output "$out") ;;
+        gitleaks) CMD=("$TOOLS/bin/gitleaks" git "$CORPUS" --report-path "$out" --report-format json --no-banner) ;;
+        betterleaks) CMD=("$TOOLS/bin/betterleaks" git "$CORPUS" --output "$out" --no-banner) ;;
+        kingfisher) CMD=("$TOOLS/bin/kingfisher" scan "$CORPUS" --git-history=full --no-validate --no-update-check --format json --output "$out" --quiet) ;;
+        esac
+        return
+    fi
     case $1 in
     tattle) CMD=(target/release/tattle scan "$CORPUS" --format json --no-progress --output "$out") ;;
     gitleaks) CMD=("$TOOLS/bin/gitleaks" dir "$CORPUS" --report-path "$out" --report-format json --no-banner) ;;
@@ -267,27 +309,27 @@ run_once() { # tool, phase (warmup|timed), run number (0 for the warm-up)
     ((ok)) && echo "$wall"
 }
 
-main() {
-    check_prereqs
-    mkdir -p "$TOOLS" "$LOGS" "$REPORTS"
-    rm -f "$RUNS_TSV" "$NOTES_TSV" "$LOGS"/*.stderr "$LOGS"/*.stdout "$LOGS"/*.time "$REPORTS"/*
-    # Keep the peers' caches (e.g. Kingfisher's compiled rules) in .work, and
-    # make sure no user config changes their default rules.
-    export XDG_CACHE_HOME=$ROOT/$TOOLS/cache
-    unset GITLEAKS_CONFIG GITLEAKS_CONFIG_TOML BETTERLEAKS_CONFIG BETTERLEAKS_CONFIG_TOML
+# Runs one suite (tree or history) for every selected tool and writes its table.
+run_suite() {
+    CURRENT_SUITE=$1
+    RUNS_TSV=$WORK/runs-$CURRENT_SUITE.tsv
+    rm -f "$RUNS_TSV"
     local started=$SECONDS tool
+    if [[ $CURRENT_SUITE == history ]]; then
+        ensure_history
+    else
+        ensure_corpus
+    fi
 
-    ensure_corpus
-
-    declare -gA VERSION=() PLANNED=() WARMUP=()
-    local ready=()
+    local ready=() selected=()
     IFS=, read -r -a wanted <<<"$SELECTED"
     for tool in "${wanted[@]}"; do
-        if install_tool "$tool"; then
-            VERSION[$tool]=$(tool_version "$tool")
-            ready+=("$tool")
-            log "$tool ${VERSION[$tool]} ready"
+        if [[ $CURRENT_SUITE == history && $tool == ripsecrets ]]; then
+            note ripsecrets "has no git-history mode; not run on the history"
+            continue
         fi
+        selected+=("$tool")
+        [[ -n ${VERSION[$tool]:-} ]] && ready+=("$tool")
     done
 
     # Warm-up (also a smoke test), then timed rounds interleaved across tools
@@ -316,14 +358,56 @@ main() {
     if [[ " ${active[*]} " == *" kingfisher "* ]]; then
         note kingfisher "compiles its rules into a cache ($TOOLS/cache) on first use: the warm-up (${WARMUP[kingfisher]}s) pays for that when the cache is cold, the timed runs reuse it"
     fi
-    log "done in $((SECONDS - started))s"
+    log "$CURRENT_SUITE suite done in $((SECONDS - started))s"
     echo
-    python3 benches/report.py --runs "$RUNS_TSV" --notes "$NOTES_TSV" --manifest "$MANIFEST" \
-        --tools "$SELECTED" --mode "$MODE" --invocation "$INVOCATION" --cpus "$(nproc)" \
+    local IFS=,
+    python3 benches/report.py --suite "$CURRENT_SUITE" --runs "$RUNS_TSV" --notes "$NOTES_TSV" --manifest "$MANIFEST" \
+        --tools "${selected[*]}" --mode "$MODE" --invocation "$INVOCATION" --cpus "$(nproc)" \
         --cpu-model "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
-        --out "$WORK/last-results.md"
+        --out "$WORK/last-results-$CURRENT_SUITE.md"
     echo
-    log "table written to $WORK/last-results.md"
+    log "table written to $WORK/last-results-$CURRENT_SUITE.md"
+}
+
+main() {
+    check_prereqs
+    mkdir -p "$TOOLS" "$LOGS" "$REPORTS"
+    rm -f "$LOGS"/*.stderr "$LOGS"/*.stdout "$LOGS"/*.time "$REPORTS"/*
+    # Keep the peers' caches (e.g. Kingfisher's compiled rules) in .work, and
+    # make sure no user config changes their default rules.
+    export XDG_CACHE_HOME=$ROOT/$TOOLS/cache
+    unset GITLEAKS_CONFIG GITLEAKS_CONFIG_TOML BETTERLEAKS_CONFIG BETTERLEAKS_CONFIG_TOML
+    RUNS_TSV=$WORK/runs-setup.tsv
+    NOTES_TSV=$WORK/notes-setup.tsv
+    rm -f "$NOTES_TSV"
+
+    declare -gA VERSION=() PLANNED=() WARMUP=()
+    local tool
+    IFS=, read -r -a wanted <<<"$SELECTED"
+    for tool in "${wanted[@]}"; do
+        if install_tool "$tool"; then
+            VERSION[$tool]=$(tool_version "$tool")
+            log "$tool ${VERSION[$tool]} ready"
+        fi
+    done
+    # Notes from installing belong in every table.
+    local setup_notes=""
+    [[ -f $NOTES_TSV ]] && setup_notes=$(<"$NOTES_TSV")
+
+    local suites=(tree history)
+    [[ $SUITE != all ]] && suites=("$SUITE")
+    for suite in "${suites[@]}"; do
+        CURRENT_SUITE=$suite
+        NOTES_TSV=$WORK/notes-$suite.tsv
+        rm -f "$NOTES_TSV"
+        [[ -n $setup_notes ]] && printf '%s\n' "$setup_notes" >"$NOTES_TSV"
+        run_suite "$suite"
+    done
+    for suite in "${suites[@]}"; do
+        cat "$WORK/last-results-$suite.md"
+        echo
+    done >"$WORK/last-results.md"
+    log "all tables written to $WORK/last-results.md"
 }
 
 main
