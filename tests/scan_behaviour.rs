@@ -1092,6 +1092,7 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(
         object_keys(&report_ok["summary"]),
         [
+            "baselined",
             "binary_skipped",
             "by_severity",
             "bytes_scanned",

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use tattle_engine::Severity;
 
 /// Finds secrets and risky configuration in a repository.
 #[derive(Debug, Parser)]
@@ -27,6 +28,13 @@ pub enum Command {
     History(HistoryArgs),
     /// Scan the changes staged for the next commit (for a pre-commit hook).
     Staged(StagedArgs),
+    /// Record current findings in a baseline file, so later scans report only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Write a commented starter `.tattle.toml` and a pre-commit config.
+    Init(InitArgs),
+    /// Install a git pre-commit hook that runs `tattle staged`.
+    InstallHook(InstallHookArgs),
     /// List, explain and check rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -50,9 +58,11 @@ pub struct ScanArgs {
 /// `tattle history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The repository (a work tree, a bare repository, or a directory inside one).
+    /// The repositories (work trees, bare repositories, or directories inside
+    /// them). With several, the report has one section, JSON entry and SARIF
+    /// run per repository.
     #[arg(default_value = ".")]
-    pub path: PathBuf,
+    pub paths: Vec<PathBuf>,
     /// Audit only these branches (repeatable; default: every branch, remote, tag and stash).
     #[arg(long, value_name = "NAME")]
     pub branch: Vec<String>,
@@ -98,10 +108,71 @@ pub struct CommonArgs {
     /// Never print progress to stderr.
     #[arg(long)]
     pub no_progress: bool,
+    /// Hide findings recorded in this baseline file (see `tattle baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1; findings below it are still reported.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+}
+
+/// `tattle baseline …`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan a working tree and record every finding in a baseline file.
+    Create(BaselineCreateArgs),
+}
+
+/// `tattle baseline create`.
+#[derive(Debug, Args)]
+pub struct BaselineCreateArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the baseline.
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = ".tattle-baseline.json"
+    )]
+    pub output: PathBuf,
+    /// Scan files that .gitignore, .ignore or .tattleignore exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Config file (default: `.tattle.toml` in the first scanned directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `tattle init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write the files into.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `tattle install-hook`.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// The repository (or a directory inside it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Replace an existing pre-commit hook.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    text.parse()
 }
 
 /// Options shared by every command that reports findings.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
@@ -118,9 +189,10 @@ pub struct OutputArgs {
 }
 
 /// Report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people: grouped by file, with why and how to fix.
+    #[default]
     Text,
     /// For programs: one JSON document (schema in README.md).
     Json,
@@ -129,9 +201,10 @@ pub enum Format {
 }
 
 /// When to use colors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// When writing to a terminal.
+    #[default]
     Auto,
     /// Always.
     Always,

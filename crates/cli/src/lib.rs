@@ -2,29 +2,34 @@
 //! findings, filters and reporters.
 
 pub mod args;
+pub mod baseline;
 pub mod config;
 pub mod file_scan;
 pub mod filter;
 pub mod finding;
 pub mod history;
+pub mod hook;
+pub mod init;
+pub mod output;
 pub mod progress;
 pub mod report;
 pub mod rules_cmd;
 pub mod scan;
 pub mod staged;
 
-use anyhow::{Context, Result};
-use args::{Cli, ColorChoice, Command, HistoryArgs, OutputArgs, ScanArgs, StagedArgs};
+use anyhow::Result;
+use args::{BaselineCommand, Cli, Command, CommonArgs, HistoryArgs, ScanArgs, StagedArgs};
+use baseline::Baseline;
 use clap::Parser;
 use config::Config;
 use file_scan::FindingOptions;
 use filter::Filters;
+use output::write_report;
 use progress::Progress;
-use report::{Report, reporter_for};
+use report::ReportRun;
 use scan::ScanOutcome;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use tattle_engine::RuleSet;
+use tattle_engine::{RuleSet, Severity};
 use tattle_walk::WalkOptions;
 use tattle_walk::git::commits::RefSelection;
 use tattle_walk::git::history::HistoryOptions;
@@ -71,6 +76,39 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Scan(args) => run_scan(args),
         Command::History(args) => run_history(args),
         Command::Staged(args) => run_staged(args),
+        Command::Baseline(BaselineCommand::Create(args)) => {
+            let scan = ScanArgs {
+                paths: args.paths,
+                no_ignore: args.no_ignore,
+                common: CommonArgs {
+                    config: args.config,
+                    max_file_size: None,
+                    threads: None,
+                    no_progress: true,
+                    baseline: None,
+                    fail_on: Severity::Low,
+                },
+                output: args::OutputArgs::default(),
+            };
+            let (outcome, _) = tree_outcome(&scan)?;
+            if !outcome.errors.is_empty() {
+                for error in &outcome.errors {
+                    eprintln!("tattle: error: {}: {}", error.path, error.reason);
+                }
+                anyhow::bail!("some files could not be scanned; no baseline written");
+            }
+            let baseline = Baseline::from_findings(&outcome.findings);
+            baseline.write(&args.output)?;
+            eprintln!(
+                "tattle: recorded {} finding{} in {}",
+                baseline.len(),
+                if baseline.len() == 1 { "" } else { "s" },
+                args.output.display()
+            );
+            Ok(Exit::Clean)
+        }
+        Command::Init(args) => init::run(&args).map(|()| Exit::Clean),
+        Command::InstallHook(args) => hook::install(&args).map(|()| Exit::Clean),
         Command::Rules(command) => {
             let stdout = std::io::stdout();
             let ok = rules_cmd::run(&command, &mut stdout.lock())?;
@@ -80,6 +118,15 @@ pub fn run(cli: Cli) -> Result<Exit> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<Exit> {
+    let (mut outcome, rules) = tree_outcome(&args)?;
+    apply_baseline(&args.common, std::slice::from_mut(&mut outcome))?;
+    let exit = exit_for(&outcome, args.common.fail_on);
+    write_report(&args.output, &[ReportRun::single(outcome, &rules)], "scan")?;
+    Ok(exit)
+}
+
+/// Scans working trees as `args` say, before any baseline is applied.
+fn tree_outcome(args: &ScanArgs) -> Result<(ScanOutcome, RuleSet)> {
     let config = Config::discover(args.common.config.as_deref(), &args.paths)?;
     let rules = rules_cmd::build_rule_set(&config)?;
     let config_file = config.source.as_deref().map(scan::display_path);
@@ -96,37 +143,63 @@ fn run_scan(args: ScanArgs) -> Result<Exit> {
     let progress = Progress::start(!args.common.no_progress, "files");
     let outcome = scan::scan_tree(&rules, &filters, &walk, options, progress.counters());
     progress.finish();
-    write_report(&args.output, &outcome, &rules, "scan")?;
-    Ok(exit_for(&outcome))
+    Ok((outcome, rules))
 }
 
 fn run_history(args: HistoryArgs) -> Result<Exit> {
-    let repo = tattle_walk::git::open(&args.path)?;
-    let (config, config_file) = repository_config(&args.common, &repo, &args.path)?;
-    let rules = rules_cmd::build_rule_set(&config)?;
-    let filters = Filters::new(&config.allowlist, config_file)?;
     let refs = ref_selection(&args)?;
-    let options = HistoryOptions {
-        refs,
-        all_occurrences: args.all_occurrences,
-        max_blob_size: max_file_size(&args.common, &config),
-        threads: args.common.threads.unwrap_or(0),
-    };
     let finding_options = FindingOptions {
         show_secrets: args.output.show_secrets,
     };
-    let progress = Progress::start(!args.common.no_progress, "blobs");
-    let outcome = history::scan_history(
-        &repo,
-        &rules,
-        &filters,
-        &options,
-        finding_options,
-        progress.counters(),
-    )?;
-    progress.finish();
-    write_report(&args.output, &outcome, &rules, "history")?;
-    Ok(exit_for(&outcome))
+    // Each repository runs with its own config (its allowlists and custom rules).
+    let mut audits: Vec<(Option<String>, ScanOutcome, RuleSet)> = Vec::new();
+    for path in &args.paths {
+        let repo = tattle_walk::git::open(path)?;
+        let (config, config_file) = repository_config(&args.common, &repo, path)?;
+        let rules = rules_cmd::build_rule_set(&config)?;
+        let filters = Filters::new(&config.allowlist, config_file)?;
+        let options = HistoryOptions {
+            refs: refs.clone(),
+            all_occurrences: args.all_occurrences,
+            max_blob_size: max_file_size(&args.common, &config),
+            threads: args.common.threads.unwrap_or(0),
+        };
+        let progress = Progress::start(!args.common.no_progress, "blobs");
+        let outcome = history::scan_history(
+            &repo,
+            &rules,
+            &filters,
+            &options,
+            finding_options,
+            progress.counters(),
+        )?;
+        progress.finish();
+        let name = (args.paths.len() > 1).then(|| scan::display_path(path));
+        audits.push((name, outcome, rules));
+    }
+    let mut outcomes: Vec<ScanOutcome> = Vec::new();
+    let mut rest = Vec::new();
+    for (name, outcome, rules) in audits {
+        outcomes.push(outcome);
+        rest.push((name, rules));
+    }
+    apply_baseline(&args.common, &mut outcomes)?;
+    let exit = outcomes
+        .iter()
+        .map(|outcome| exit_for(outcome, args.common.fail_on))
+        .max_by_key(|exit| *exit as i32)
+        .unwrap_or(Exit::Clean);
+    let runs: Vec<ReportRun<'_>> = outcomes
+        .into_iter()
+        .zip(&rest)
+        .map(|(outcome, (name, rules))| ReportRun {
+            name: name.clone(),
+            outcome,
+            rules,
+        })
+        .collect();
+    write_report(&args.output, &runs, "history")?;
+    Ok(exit)
 }
 
 fn run_staged(args: StagedArgs) -> Result<Exit> {
@@ -138,13 +211,30 @@ fn run_staged(args: StagedArgs) -> Result<Exit> {
         show_secrets: args.output.show_secrets,
     };
     let max_size = max_file_size(&args.common, &config);
-    let outcome = staged::scan_staged(&args.path, &rules, &filters, max_size, options);
-    write_report(&args.output, &outcome, &rules, "staged")?;
-    Ok(exit_for(&outcome))
+    let mut outcome = staged::scan_staged(&args.path, &rules, &filters, max_size, options);
+    apply_baseline(&args.common, std::slice::from_mut(&mut outcome))?;
+    let exit = exit_for(&outcome, args.common.fail_on);
+    write_report(
+        &args.output,
+        &[ReportRun::single(outcome, &rules)],
+        "staged",
+    )?;
+    Ok(exit)
+}
+
+/// Hides the findings `--baseline` records.
+fn apply_baseline(common: &CommonArgs, outcomes: &mut [ScanOutcome]) -> Result<()> {
+    if let Some(path) = &common.baseline {
+        let baseline = Baseline::load(path)?;
+        for outcome in outcomes {
+            baseline.apply(outcome);
+        }
+    }
+    Ok(())
 }
 
 /// The size limit: the command line, else the config, else the default.
-fn max_file_size(common: &args::CommonArgs, config: &Config) -> u64 {
+fn max_file_size(common: &CommonArgs, config: &Config) -> u64 {
     common
         .max_file_size
         .or(config.max_file_size())
@@ -155,7 +245,7 @@ fn max_file_size(common: &args::CommonArgs, config: &Config) -> u64 {
 /// its work tree), and the config file's path as history reports paths
 /// (relative to the repository root), so it is never reported on.
 fn repository_config(
-    common: &args::CommonArgs,
+    common: &CommonArgs,
     repo: &tattle_walk::git::Repository,
     path: &Path,
 ) -> Result<(Config, Option<String>)> {
@@ -197,50 +287,14 @@ fn ref_selection(args: &HistoryArgs) -> Result<RefSelection> {
     Ok(refs)
 }
 
-/// The exit code for an outcome: errors win over findings.
-pub fn exit_for(outcome: &ScanOutcome) -> Exit {
+/// The exit code for an outcome: errors win over findings, and only findings
+/// at `fail_on` or above count.
+pub fn exit_for(outcome: &ScanOutcome, fail_on: Severity) -> Exit {
     if !outcome.errors.is_empty() {
         Exit::Error
-    } else if !outcome.findings.is_empty() {
+    } else if outcome.findings.iter().any(|f| f.severity >= fail_on) {
         Exit::Findings
     } else {
         Exit::Clean
     }
-}
-
-/// Writes the report in the chosen format to stdout or `--output`.
-fn write_report(
-    args: &OutputArgs,
-    outcome: &ScanOutcome,
-    rules: &RuleSet,
-    mode: &str,
-) -> Result<()> {
-    let report = Report {
-        outcome,
-        rules,
-        mode,
-    };
-    let reporter = reporter_for(args.format);
-    match &args.output {
-        Some(path) => {
-            let mut buffer = Vec::new();
-            reporter.write(&report, &mut buffer)?;
-            if args.color != ColorChoice::Always {
-                buffer = anstream::adapter::strip_bytes(&buffer).into_vec();
-            }
-            std::fs::write(path, &buffer)
-                .with_context(|| format!("writing report file {}", path.display()))?;
-        }
-        None => {
-            let choice = match args.color {
-                ColorChoice::Auto => anstream::ColorChoice::Auto,
-                ColorChoice::Always => anstream::ColorChoice::Always,
-                ColorChoice::Never => anstream::ColorChoice::Never,
-            };
-            let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
-            reporter.write(&report, &mut stdout)?;
-            stdout.flush()?;
-        }
-    }
-    Ok(())
 }

@@ -39,6 +39,8 @@ pub struct ScanStats {
     pub binary_skipped: u64,
     /// Symbolic links not followed.
     pub symlinks_skipped: u64,
+    /// Findings hidden because a baseline records them.
+    pub baselined: u64,
     /// Commits audited (history mode only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits_scanned: Option<u64>,
@@ -162,6 +164,7 @@ pub fn merge(into: &mut ScanOutcome, from: ScanOutcome) {
     into.stats.bytes_scanned += from.stats.bytes_scanned;
     into.stats.binary_skipped += from.stats.binary_skipped;
     into.stats.symlinks_skipped += from.stats.symlinks_skipped;
+    into.stats.baselined += from.stats.baselined;
 }
 
 /// Sorts everything so reports do not depend on thread scheduling.

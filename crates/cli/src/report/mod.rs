@@ -1,7 +1,7 @@
 //! Reporters: one per format, all behind [`Reporter`], all reading one [`Report`].
 
 mod json;
-mod sarif;
+pub mod sarif;
 mod text;
 
 pub use json::JsonReporter;
@@ -13,14 +13,35 @@ use crate::scan::ScanOutcome;
 use std::io::{self, Write};
 use tattle_engine::RuleSet;
 
-/// What a reporter needs: the outcome and the rules that produced it.
+/// What a reporter needs: the outcome of each scanned target and the rules
+/// that produced them.
 pub struct Report<'a> {
-    /// Findings, skipped files, errors and totals.
-    pub outcome: &'a ScanOutcome,
-    /// The rule set that ran (for names, descriptions and SARIF metadata).
-    pub rules: &'a RuleSet,
+    /// One run per scanned target: usually one; one per repository when
+    /// `tattle history` audits several.
+    pub runs: &'a [ReportRun<'a>],
     /// The kind of run, used as the SARIF automation category (`scan`, `history`…).
     pub mode: &'a str,
+}
+
+/// The outcome of scanning one target, with the rules that produced it.
+pub struct ReportRun<'a> {
+    /// The target's name when a report covers several (a repository's path).
+    pub name: Option<String>,
+    /// Findings, skipped files, errors and totals.
+    pub outcome: ScanOutcome,
+    /// The rule set that ran (for names, descriptions and SARIF metadata).
+    pub rules: &'a RuleSet,
+}
+
+impl<'a> ReportRun<'a> {
+    /// The run of a single, unnamed target.
+    pub fn single(outcome: ScanOutcome, rules: &'a RuleSet) -> Self {
+        ReportRun {
+            name: None,
+            outcome,
+            rules,
+        }
+    }
 }
 
 /// Writes a report in one format.

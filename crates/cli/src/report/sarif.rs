@@ -2,7 +2,7 @@
 //! full metadata, every result a region and a stable partial fingerprint.
 //! Secrets never appear in SARIF, not even redacted.
 
-use super::{Report, Reporter};
+use super::{Report, ReportRun, Reporter};
 use crate::finding::Finding;
 use serde_json::json;
 use serde_sarif::sarif::{
@@ -12,7 +12,7 @@ use serde_sarif::sarif::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use tattle_engine::{Confidence, Rule, Severity};
+use tattle_engine::{Confidence, Rule, RuleSet, Severity};
 
 /// The schema URL GitHub's SARIF rules accept.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -30,9 +30,63 @@ impl Reporter for SarifReporter {
     }
 }
 
-/// Builds the whole log: one run, all rules, one result per finding.
-fn build_log(report: &Report<'_>) -> Sarif {
-    let rules: Vec<ReportingDescriptor> = report.rules.rules().iter().map(descriptor).collect();
+/// GitHub code scanning accepts at most this many runs in one SARIF file.
+pub const MAX_RUNS_PER_FILE: usize = 20;
+
+/// Builds the whole log: one SARIF run per report run, each with all rules
+/// and one result per finding.
+pub fn build_log(report: &Report<'_>) -> Sarif {
+    let categories = categories(report);
+    let runs: Vec<Run> = report
+        .runs
+        .iter()
+        .zip(categories)
+        .map(|(run, category)| build_run(run, category))
+        .collect();
+    Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(runs)
+        .build()
+}
+
+/// The automation category of each run: `tattle/MODE/`, and for reports over
+/// several repositories `tattle/MODE/NAME/`, unique within the log, so that
+/// GitHub keeps each repository's alerts apart.
+fn categories(report: &Report<'_>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    report
+        .runs
+        .iter()
+        .map(|run| {
+            let Some(name) = &run.name else {
+                return format!("tattle/{}/", report.mode);
+            };
+            let clean: String = name
+                .trim_matches('/')
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "._-/".contains(c) {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let count = seen.entry(clean.clone()).or_insert(0);
+            *count += 1;
+            let unique = if *count == 1 {
+                clean
+            } else {
+                format!("{clean}-{count}")
+            };
+            format!("tattle/{}/{unique}/", report.mode)
+        })
+        .collect()
+}
+
+fn build_run(run: &ReportRun<'_>, category: String) -> Run {
+    let rules: Vec<ReportingDescriptor> = run.rules.rules().iter().map(descriptor).collect();
     let driver = ToolComponent::builder()
         .name("tattle")
         .version(env!("CARGO_PKG_VERSION"))
@@ -41,29 +95,20 @@ fn build_log(report: &Report<'_>) -> Sarif {
         .rules(rules)
         .build();
     let mut occurrences: HashMap<&str, usize> = HashMap::new();
-    let results: Vec<SarifResult> = report
+    let results: Vec<SarifResult> = run
         .outcome
         .findings
         .iter()
         .map(|finding| {
             let occurrence = occurrences.entry(finding.fingerprint.as_str()).or_insert(0);
             *occurrence += 1;
-            result(report, finding, *occurrence)
+            result(run.rules, finding, *occurrence)
         })
         .collect();
-    let run = Run::builder()
+    Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .automation_details(
-            RunAutomationDetails::builder()
-                .id(format!("tattle/{}/", report.mode))
-                .build(),
-        )
+        .automation_details(RunAutomationDetails::builder().id(category).build())
         .results(results)
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
         .build()
 }
 
@@ -117,8 +162,8 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     descriptor
 }
 
-fn result(report: &Report<'_>, finding: &Finding, occurrence: usize) -> SarifResult {
-    let rule = report.rules.rule(finding.rule_index);
+fn result(rules: &RuleSet, finding: &Finding, occurrence: usize) -> SarifResult {
+    let rule = rules.rule(finding.rule_index);
     let mut text = format!("{} found in {}.", rule.info.name, finding.path);
     if let Some(note) = &finding.note {
         text.push_str(&format!(" {note}."));

@@ -2,8 +2,9 @@
 //! to fix it, then a summary. Colors are written as ANSI codes; the caller's
 //! stream strips them when color is off.
 
-use super::{Report, Reporter};
+use super::{Report, ReportRun, Reporter};
 use crate::finding::Finding;
+use crate::scan::ScanOutcome;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 use tattle_engine::Severity;
@@ -30,7 +31,21 @@ fn severity_style(severity: Severity) -> Style {
 
 impl Reporter for TextReporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let outcome = report.outcome;
+        for (index, run) in report.runs.iter().enumerate() {
+            if let Some(name) = &run.name {
+                if index > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{BOLD}== {name} =={BOLD:#}")?;
+            }
+            write_run(run, &run.outcome, out)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_run(report: &ReportRun<'_>, outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
+    {
         let mut current_path: Option<&str> = None;
         for finding in &outcome.findings {
             if current_path != Some(finding.path.as_str()) {
@@ -64,11 +79,11 @@ impl Reporter for TextReporter {
                 error.path, error.reason
             )?;
         }
-        write_summary(report, out)
+        write_summary(outcome, out)
     }
 }
 
-fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
+fn write_finding(report: &ReportRun<'_>, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
     let rule = report.rules.rule(finding.rule_index);
     let style = severity_style(finding.severity);
     writeln!(
@@ -141,8 +156,7 @@ fn write_finding(report: &Report<'_>, finding: &Finding, out: &mut dyn Write) ->
     Ok(())
 }
 
-fn write_summary(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let outcome = report.outcome;
+fn write_summary(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
     let stats = &outcome.stats;
     let findings = outcome.findings.len();
     if findings == 0 {

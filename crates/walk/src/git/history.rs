@@ -12,9 +12,9 @@ use super::commits::{self, CommitGraph, CommitIndex, RefSelection};
 use crate::content::SkipReason;
 use crate::error::WalkError;
 use gix::prelude::{Find, Header as _};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Bytes of decoded delta bases the planning phase keeps.

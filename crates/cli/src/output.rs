@@ -1,0 +1,92 @@
+//! Writing a report to standard output or to `--output`, in the chosen format.
+
+use crate::args::{ColorChoice, Format, OutputArgs};
+use crate::report::sarif::{MAX_RUNS_PER_FILE, SarifReporter};
+use crate::report::{Report, ReportRun, Reporter, reporter_for};
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the report of `runs` in the chosen format to stdout or `--output`.
+///
+/// SARIF with more runs than GitHub accepts in one file is split into
+/// numbered files next to `--output` (`report-1.sarif`, `report-2.sarif`…).
+pub fn write_report(args: &OutputArgs, runs: &[ReportRun<'_>], mode: &str) -> Result<()> {
+    if args.format == Format::Sarif && runs.len() > MAX_RUNS_PER_FILE {
+        let Some(path) = &args.output else {
+            bail!(
+                "SARIF for {} repositories needs --output: GitHub accepts at most {MAX_RUNS_PER_FILE} \
+                 runs per file, so tattle writes one file per {MAX_RUNS_PER_FILE} repositories",
+                runs.len()
+            );
+        };
+        for (index, chunk) in runs.chunks(MAX_RUNS_PER_FILE).enumerate() {
+            let report = Report { runs: chunk, mode };
+            let file = numbered(path, index + 1);
+            write_to_file(&SarifReporter, &report, &file, false)?;
+        }
+        return Ok(());
+    }
+    let report = Report { runs, mode };
+    let reporter = reporter_for(args.format);
+    match &args.output {
+        Some(path) => write_to_file(
+            reporter.as_ref(),
+            &report,
+            path,
+            args.color == ColorChoice::Always,
+        ),
+        None => {
+            let choice = match args.color {
+                ColorChoice::Auto => anstream::ColorChoice::Auto,
+                ColorChoice::Always => anstream::ColorChoice::Always,
+                ColorChoice::Never => anstream::ColorChoice::Never,
+            };
+            let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+            reporter.write(&report, &mut stdout)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn write_to_file(
+    reporter: &dyn Reporter,
+    report: &Report<'_>,
+    path: &Path,
+    keep_color: bool,
+) -> Result<()> {
+    let mut buffer = Vec::new();
+    reporter.write(report, &mut buffer)?;
+    if !keep_color {
+        buffer = anstream::adapter::strip_bytes(&buffer).into_vec();
+    }
+    std::fs::write(path, &buffer).with_context(|| format!("writing report file {}", path.display()))
+}
+
+/// `out/report.sarif`, 2 → `out/report-2.sarif`.
+fn numbered(path: &Path, number: usize) -> PathBuf {
+    let stem = path.file_stem().map_or_else(
+        || "report".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{number}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{number}"),
+    };
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_files_are_numbered_before_the_extension() {
+        assert_eq!(
+            numbered(Path::new("out/report.sarif"), 2),
+            PathBuf::from("out/report-2.sarif")
+        );
+        assert_eq!(numbered(Path::new("report"), 1), PathBuf::from("report-1"));
+    }
+}
