@@ -140,6 +140,30 @@ fn fail_on_sets_the_lowest_severity_that_fails() {
 }
 
 // ---------------------------------------------------------------------------
+// --min-confidence
+
+#[test]
+fn min_confidence_drops_less_certain_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            // A secret-looking value under a secret-looking name: low confidence.
+            ("settings.py", "api_secret = \"a9F3kLq2Zx7Vb1Nm8Wq4Tz\"\n"),
+            ("billing.py", &stripe_line(8)),
+        ],
+    );
+    let (_, all) = scan_json(dir.path(), &[]);
+    assert_eq!(all["findings"].as_array().unwrap().len(), 2);
+    let (exit, high) = scan_json(dir.path(), &["--min-confidence", "high"]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        finding_keys(&high),
+        [("stripe.secret-key".to_string(), "billing.py".to_string(), 1)]
+    );
+}
+
+// ---------------------------------------------------------------------------
 // tattle init
 
 #[test]

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use tattle_engine::Severity;
+use tattle_engine::{Confidence, Severity};
 
 /// Finds secrets and risky configuration in a repository.
 #[derive(Debug, Parser)]
@@ -114,6 +114,32 @@ pub struct CommonArgs {
     /// Lowest severity that makes the exit code 1; findings below it are still reported.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
     pub fail_on: Severity,
+    /// Report only findings at least this likely to be real.
+    #[arg(long, value_name = "CONFIDENCE", value_enum, default_value_t = MinConfidence::Low)]
+    pub min_confidence: MinConfidence,
+}
+
+/// `--min-confidence` values.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Everything.
+    #[default]
+    Low,
+    /// Medium and high confidence.
+    Medium,
+    /// High confidence only.
+    High,
+}
+
+impl MinConfidence {
+    /// The engine's confidence level.
+    pub fn level(self) -> Confidence {
+        match self {
+            MinConfidence::Low => Confidence::Low,
+            MinConfidence::Medium => Confidence::Medium,
+            MinConfidence::High => Confidence::High,
+        }
+    }
 }
 
 /// `tattle baseline …`.

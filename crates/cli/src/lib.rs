@@ -87,6 +87,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                     no_progress: true,
                     baseline: None,
                     fail_on: Severity::Low,
+                    min_confidence: args::MinConfidence::Low,
                 },
                 output: args::OutputArgs::default(),
             };
@@ -119,7 +120,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
 
 fn run_scan(args: ScanArgs) -> Result<Exit> {
     let (mut outcome, rules) = tree_outcome(&args)?;
-    apply_baseline(&args.common, std::slice::from_mut(&mut outcome))?;
+    apply_post_filters(&args.common, std::slice::from_mut(&mut outcome))?;
     let exit = exit_for(&outcome, args.common.fail_on);
     write_report(&args.output, &[ReportRun::single(outcome, &rules)], "scan")?;
     Ok(exit)
@@ -183,7 +184,7 @@ fn run_history(args: HistoryArgs) -> Result<Exit> {
         outcomes.push(outcome);
         rest.push((name, rules));
     }
-    apply_baseline(&args.common, &mut outcomes)?;
+    apply_post_filters(&args.common, &mut outcomes)?;
     let exit = outcomes
         .iter()
         .map(|outcome| exit_for(outcome, args.common.fail_on))
@@ -212,7 +213,7 @@ fn run_staged(args: StagedArgs) -> Result<Exit> {
     };
     let max_size = max_file_size(&args.common, &config);
     let mut outcome = staged::scan_staged(&args.path, &rules, &filters, max_size, options);
-    apply_baseline(&args.common, std::slice::from_mut(&mut outcome))?;
+    apply_post_filters(&args.common, std::slice::from_mut(&mut outcome))?;
     let exit = exit_for(&outcome, args.common.fail_on);
     write_report(
         &args.output,
@@ -222,8 +223,12 @@ fn run_staged(args: StagedArgs) -> Result<Exit> {
     Ok(exit)
 }
 
-/// Hides the findings `--baseline` records.
-fn apply_baseline(common: &CommonArgs, outcomes: &mut [ScanOutcome]) -> Result<()> {
+/// Drops findings below `--min-confidence`, and hides those `--baseline` records.
+fn apply_post_filters(common: &CommonArgs, outcomes: &mut [ScanOutcome]) -> Result<()> {
+    let min_confidence = common.min_confidence.level();
+    for outcome in outcomes.iter_mut() {
+        outcome.findings.retain(|f| f.confidence >= min_confidence);
+    }
     if let Some(path) = &common.baseline {
         let baseline = Baseline::load(path)?;
         for outcome in outcomes {
