@@ -55,8 +55,22 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading baseline {}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a tattle baseline", path.display()))?;
+        // serde's messages quote the offending value, which may be a secret:
+        // say where and what kind of problem, not what was there.
+        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+            let problem = match e.classify() {
+                serde_json::error::Category::Io => "unreadable",
+                serde_json::error::Category::Syntax => "not valid JSON",
+                serde_json::error::Category::Data => "not the shape of a tattle baseline",
+                serde_json::error::Category::Eof => "cut short",
+            };
+            anyhow::anyhow!(
+                "{}: line {}, column {}: {problem}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
         if file.tattle_baseline != BASELINE_VERSION {
             bail!(
                 "{}: baseline format {} is not supported (this tattle reads format {BASELINE_VERSION})",

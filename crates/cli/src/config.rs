@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use tattle_engine::LocatedSpec;
-use tattle_engine::loader::{RawRuleTable, specs_from_tables};
+use tattle_engine::loader::{RawRuleTable, describe_toml_error, specs_from_tables};
 
 /// The config file tattle looks for at the scan root.
 pub const CONFIG_FILE: &str = ".tattle.toml";
@@ -110,7 +110,7 @@ impl Config {
     /// Parses config text; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
         let file: ConfigFile = toml::from_str(text)
-            .map_err(|e| anyhow::anyhow!("{origin}: {}", e.to_string().trim_end()))?;
+            .map_err(|e| anyhow::anyhow!("{origin}: {}", describe_toml_error(&e, text)))?;
         for pattern in &file.allowlist.paths {
             if let Err(e) = globset::Glob::new(pattern) {
                 bail!("{origin}: [allowlist] paths: {e}");

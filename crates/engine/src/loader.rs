@@ -29,7 +29,7 @@ pub struct LocatedSpec {
 pub fn parse_rule_file(text: &str, origin: &str) -> Result<Vec<LocatedSpec>, RuleError> {
     let file: RuleFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         origin: origin.to_string(),
-        message: e.to_string(),
+        message: describe_toml_error(&e, text),
     })?;
     specs_from_tables(file.rule, text, origin)
 }
@@ -56,7 +56,7 @@ pub fn specs_from_tables(
                 RuleError::Invalid {
                     origin: located.clone(),
                     rule: id,
-                    message: e.to_string().trim().to_string(),
+                    message: without_quoted_values(e.message().trim()),
                 }
             })?;
             Ok(LocatedSpec {
@@ -65,6 +65,42 @@ pub fn specs_from_tables(
             })
         })
         .collect()
+}
+
+/// A TOML error as tattle reports it: the line and column, and the parser's
+/// message without the values it quotes. A config or rule file can hold
+/// secrets (an allowlisted token, an example), and errors end up in CI logs.
+pub fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
+    let message = without_quoted_values(error.message().trim());
+    match error.span() {
+        Some(span) => {
+            let line = line_of(text, span.start);
+            let line_start = text[..span.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let column = text[line_start..span.start.min(text.len())].chars().count() + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+/// `invalid type: string "sk-…", expected …` → `invalid type: string "…", expected …`.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if quoted {
+                out.push('…');
+            }
+            quoted = !quoted;
+            out.push(c);
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// All built-in rule specs, in file order.
@@ -106,6 +142,18 @@ negative_exmples = ["nothing"]
         assert!(err.contains("custom.toml:2"), "{err}");
         assert!(err.contains("acme.token"), "{err}");
         assert!(err.contains("negative_exmples"), "{err}");
+    }
+
+    #[test]
+    fn toml_errors_name_the_place_but_not_the_value() {
+        let text = "[[rule]]\nid = \"a.b\"\nname = 1\nsecret = \"sk_live_abcdef\"\nkeywords = \"sk_live_abcdef\"\n";
+        let err = parse_rule_file(text, "x.toml").unwrap_err().to_string();
+        assert!(!err.contains("sk_live_abcdef"), "{err}");
+        let err = parse_rule_file("[[rule]\nid = \"sk_live_abcdef", "y.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("y.toml: line 1"), "{err}");
+        assert!(!err.contains("sk_live_abcdef"), "{err}");
     }
 
     #[test]
