@@ -13,7 +13,7 @@ const PLANTED: &[&str] = &[
     "Rk3Xw9TqL2vN8mPz5bYc1HdJ7fGs4aQe6uKo0iWn3tVy",
     "Tz8qK2mWv4Lr9xNc",
     "51gxzP4ADMipvJhCffjyw7m4OHUB5L2Re0Wj0PMeLoTc",
-    "R8mF2xK9qL3vT7nB1cW4yH6jD0sP5aZ2eU8g",
+    "R8mF2xK9qL3vT7nB1cW4yH6jD0sP5a1HXlgX",
     "7v5RZZVuZhYZfh12eHR4LB0x2BuJBrkBIQXePWt0trA",
     "MIICXAIBAAKBgQCYKTcMzl9w",
 ];

@@ -165,7 +165,7 @@ fn rules_explain_shows_name_severity_description_and_regex() {
         "{text}"
     );
     assert!(text.contains("How to fix: Revoke the key"), "{text}");
-    assert!(text.contains("Regex:    \\b(?P<secret>sk-"), "{text}");
+    assert!(text.contains("Regex:    (?-u)\\b(?P<secret>sk-"), "{text}");
     assert!(
         text.contains("https://platform.openai.com/docs/api-reference/authentication"),
         "{text}"

@@ -8,7 +8,7 @@ const PLANTED: &[&str] = &[
     "sk-proj-Rk3Xw9TqL2vN8mPz5bYc1HdJ7fGs4aQe6uKo0iWn3tVy_AbCdT3BlbkFJx7Kq2Lm9Np4Rs6Tv8Wy1Za3Bc5De7Fg9Hi",
     "Tz8qK2mWv4Lr9xNc",
     "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",
-    "ghp_R8mF2xK9qL3vT7nB1cW4yH6jD0sP5aZ2eU8g",
+    "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",
     "7v5RZZVuZhYZfh12eHR4LB0x2BuJBrkBIQXePWt0trA",
     "MIICXAIBAAKBgQCYKTcMzl9w",
 ];

@@ -161,7 +161,7 @@ pub fn finding_keys(report: &serde_json::Value) -> Vec<(String, String, u64)> {
 }
 
 /// A GitHub token that passes every filter, for trees built in tests.
-pub const GITHUB_TOKEN: &str = "ghp_R8mF2xK9qL3vT7nB1cW4yH6jD0sP5aZ2eU8g";
+pub const GITHUB_TOKEN: &str = "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";
 
 /// Asserts the exit code and that standard error contains `needle`.
 pub fn assert_exit_with_stderr(output: &Output, expected_code: i32, needle: &str) {

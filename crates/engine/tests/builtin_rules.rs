@@ -39,3 +39,25 @@ fn builtin_rules_have_unique_ids_and_full_metadata() {
         }
     }
 }
+
+/// The SARIF reporter puts `security` and `secret` before a rule's own tags and
+/// GitHub rejects repeated tags, so rules must not repeat them or each other.
+#[test]
+fn builtin_rule_tags_are_unique_and_leave_out_the_sarif_defaults() {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    for rule in rules.rules() {
+        let tags = &rule.info.tags;
+        for (i, tag) in tags.iter().enumerate() {
+            assert!(
+                tag != "security" && tag != "secret",
+                "{} has the tag {tag:?}, which every SARIF rule already carries",
+                rule.id()
+            );
+            assert!(
+                !tags[..i].contains(tag),
+                "{} repeats the tag {tag:?}",
+                rule.id()
+            );
+        }
+    }
+}
