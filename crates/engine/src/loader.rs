@@ -23,6 +23,8 @@ pub struct LocatedSpec {
     pub spec: RuleSpec,
     /// `file:line` of its `[[rule]]` table.
     pub origin: String,
+    /// A built-in rule: tested, so its regexes may compile on first use.
+    pub builtin: bool,
 }
 
 /// Parses a rule file. `origin` names it in errors.
@@ -62,6 +64,7 @@ pub fn specs_from_tables(
             Ok(LocatedSpec {
                 spec,
                 origin: located,
+                builtin: false,
             })
         })
         .collect()
@@ -107,7 +110,11 @@ fn without_quoted_values(message: &str) -> String {
 pub fn builtin_specs() -> Result<Vec<LocatedSpec>, RuleError> {
     let mut specs = Vec::new();
     for (name, text) in BUILTIN_RULE_FILES {
-        specs.extend(parse_rule_file(text, &format!("rules/{name}"))?);
+        let parsed = parse_rule_file(text, &format!("rules/{name}"))?;
+        specs.extend(parsed.into_iter().map(|spec| LocatedSpec {
+            builtin: true,
+            ..spec
+        }));
     }
     Ok(specs)
 }

@@ -4,7 +4,7 @@
 use crate::check::{CheckHit, SourceFile};
 use crate::entropy::shannon_entropy;
 use crate::placeholder::is_placeholder;
-use crate::rule::PatternRule;
+use crate::rule::{Compiled, PatternRule};
 use crate::ruleset::{RuleIndex, RuleSet};
 use crate::severity::{Confidence, Severity};
 use crate::validate::Verdict;
@@ -249,12 +249,15 @@ fn run_pattern(
     out: &mut Vec<RawMatch>,
 ) {
     let offset = window.start;
-    for caps in rule.regex.captures_iter(&haystack[window]) {
-        let Some(secret) = caps.get(rule.secret_group) else {
+    let Some(compiled) = rule.compiled() else {
+        return;
+    };
+    for caps in compiled.regex.captures_iter(&haystack[window]) {
+        let Some(secret) = caps.get(compiled.secret_group) else {
             continue;
         };
         let whole = caps.get(0).expect("group 0 always participates");
-        if let Some(raw) = judge(rule, index, secret.as_bytes()) {
+        if let Some(raw) = judge(rule, compiled, index, secret.as_bytes()) {
             out.push(RawMatch {
                 span: offset + whole.start()..offset + whole.end(),
                 secret: offset + secret.start()..offset + secret.end(),
@@ -265,7 +268,12 @@ fn run_pattern(
 }
 
 /// Applies the filters to one candidate; `None` drops it.
-fn judge(rule: &PatternRule, index: RuleIndex, secret: &[u8]) -> Option<RawMatch> {
+fn judge(
+    rule: &PatternRule,
+    compiled: &Compiled,
+    index: RuleIndex,
+    secret: &[u8],
+) -> Option<RawMatch> {
     if is_placeholder(secret) {
         return None;
     }
@@ -274,7 +282,7 @@ fn judge(rule: &PatternRule, index: RuleIndex, secret: &[u8]) -> Option<RawMatch
     {
         return None;
     }
-    if rule.allow.iter().any(|allow| allow.is_match(secret)) {
+    if compiled.allow.iter().any(|allow| allow.is_match(secret)) {
         return None;
     }
     let mut severity = rule.spec.severity;

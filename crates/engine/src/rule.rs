@@ -7,6 +7,7 @@ use crate::validate::Validator;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Name of the capture group that holds the secret in a rule's regex.
 pub const SECRET_GROUP: &str = "secret";
@@ -75,23 +76,43 @@ pub struct RuleSpec {
     pub negative_examples: Vec<String>,
 }
 
-/// A checked and compiled pattern rule.
-#[derive(Debug, Clone)]
+/// A checked pattern rule. Its regexes are compiled when it is built, or,
+/// for the built-in rules (checked by the test suite), on first use: most
+/// rules never see their keywords in a given scan, and compiling hundreds of
+/// regexes up front would make every run, a pre-commit hook's too, slower.
+#[derive(Debug)]
 pub struct PatternRule {
     /// The rule as written.
     pub spec: RuleSpec,
     /// Where the rule came from (a file name or `built-in`).
     pub origin: String,
+    compiled: OnceLock<Option<Compiled>>,
+    pub(crate) include: Option<GlobSet>,
+    pub(crate) exclude: Option<GlobSet>,
+}
+
+/// A rule's compiled regexes.
+#[derive(Debug)]
+pub(crate) struct Compiled {
     pub(crate) regex: Regex,
     pub(crate) secret_group: usize,
     pub(crate) allow: Vec<Regex>,
-    pub(crate) include: Option<GlobSet>,
-    pub(crate) exclude: Option<GlobSet>,
 }
 
 impl PatternRule {
     /// Checks a spec and compiles its regexes and globs.
     pub fn compile(spec: RuleSpec, origin: &str) -> Result<Self, RuleError> {
+        Self::build(spec, origin, false)
+    }
+
+    /// Checks a spec and compiles its globs; its regexes compile on first use.
+    /// Only for rules whose regexes are known to compile (the built-ins, which
+    /// the test suite compiles and runs).
+    pub fn compile_lazily(spec: RuleSpec, origin: &str) -> Result<Self, RuleError> {
+        Self::build(spec, origin, true)
+    }
+
+    fn build(spec: RuleSpec, origin: &str, lazy: bool) -> Result<Self, RuleError> {
         let fail = |message: String| RuleError::Invalid {
             origin: origin.to_string(),
             rule: spec.id.clone(),
@@ -112,32 +133,33 @@ impl PatternRule {
         {
             return Err(fail(format!("`min_entropy` {e} is outside 0..=8")));
         }
-        let regex = build_regex(&spec.regex).map_err(|e| fail(format!("`regex`: {e}")))?;
-        let secret_group = regex
-            .capture_names()
-            .position(|name| name == Some(SECRET_GROUP))
-            .ok_or_else(|| {
-                fail(format!(
-                    "`regex` has no named capture `(?P<{SECRET_GROUP}>...)` for the secret"
-                ))
-            })?;
-        let allow = spec
-            .allow
-            .iter()
-            .map(|a| build_regex(a).map_err(|e| fail(format!("`allow` {a:?}: {e}"))))
-            .collect::<Result<_, _>>()?;
         let include = build_globs(&spec.paths).map_err(|e| fail(format!("`paths`: {e}")))?;
         let exclude =
             build_globs(&spec.exclude_paths).map_err(|e| fail(format!("`exclude_paths`: {e}")))?;
-        Ok(PatternRule {
+        let rule = PatternRule {
             origin: origin.to_string(),
-            regex,
-            secret_group,
-            allow,
+            compiled: OnceLock::new(),
             include,
             exclude,
             spec,
-        })
+        };
+        if !lazy {
+            let compiled = compile_regexes(&rule.spec).map_err(|message| RuleError::Invalid {
+                origin: origin.to_string(),
+                rule: rule.spec.id.clone(),
+                message,
+            })?;
+            let _ = rule.compiled.set(Some(compiled));
+        }
+        Ok(rule)
+    }
+
+    /// The compiled regexes, compiling them on first use; `None` when a lazily
+    /// compiled rule turns out not to compile (never for the tested built-ins).
+    pub(crate) fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| compile_regexes(&self.spec).ok())
+            .as_ref()
     }
 
     /// The rule's stable id.
@@ -173,6 +195,26 @@ fn check_id(id: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+fn compile_regexes(spec: &RuleSpec) -> Result<Compiled, String> {
+    let regex = build_regex(&spec.regex).map_err(|e| format!("`regex`: {e}"))?;
+    let secret_group = regex
+        .capture_names()
+        .position(|name| name == Some(SECRET_GROUP))
+        .ok_or_else(|| {
+            format!("`regex` has no named capture `(?P<{SECRET_GROUP}>...)` for the secret")
+        })?;
+    let allow = spec
+        .allow
+        .iter()
+        .map(|a| build_regex(a).map_err(|e| format!("`allow` {a:?}: {e}")))
+        .collect::<Result<_, _>>()?;
+    Ok(Compiled {
+        regex,
+        secret_group,
+        allow,
+    })
 }
 
 fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {

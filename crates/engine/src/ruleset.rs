@@ -250,9 +250,17 @@ impl RuleSet {
 }
 
 /// Compiles specs into pattern rules, stopping at the first invalid one.
+/// Built-in rules compile their regexes on first use; others right away, so
+/// that a mistake in a user's rule is reported before scanning starts.
 pub fn compile_specs(specs: Vec<LocatedSpec>) -> Result<Vec<PatternRule>, RuleError> {
     specs
         .into_iter()
-        .map(|located| PatternRule::compile(located.spec, &located.origin))
+        .map(|located| {
+            if located.builtin {
+                PatternRule::compile_lazily(located.spec, &located.origin)
+            } else {
+                PatternRule::compile(located.spec, &located.origin)
+            }
+        })
         .collect()
 }

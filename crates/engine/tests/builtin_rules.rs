@@ -61,3 +61,19 @@ fn builtin_rule_tags_are_unique_and_leave_out_the_sarif_defaults() {
         }
     }
 }
+
+/// Built-in rules compile their regexes on first use, so this compiles them
+/// all up front: a broken built-in regex fails here, not in a user's scan.
+#[test]
+fn every_builtin_regex_compiles() {
+    let specs = tattle_engine::builtin_specs().expect("built-in rules load");
+    let failures: Vec<String> = specs
+        .into_iter()
+        .filter_map(|located| {
+            tattle_engine::PatternRule::compile(located.spec, &located.origin)
+                .err()
+                .map(|e| e.to_string())
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
