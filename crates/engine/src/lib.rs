@@ -18,6 +18,7 @@ pub mod jwt;
 pub mod loader;
 pub mod matcher;
 pub mod placeholder;
+pub mod prefilter;
 pub mod rule;
 pub mod ruleset;
 pub mod severity;

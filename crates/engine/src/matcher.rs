@@ -139,36 +139,32 @@ impl<'r> Matcher<'r> {
 
     /// Runs the prefilter and records, per rule, the windows around its keyword hits.
     fn collect_windows(&mut self, haystack: &[u8]) {
-        let Some(prefilter) = &self.rules.prefilter else {
+        let rules = self.rules;
+        let Some(prefilter) = &rules.prefilter else {
             return;
         };
-        let mut at = 0;
-        while at < haystack.len() {
-            let input = aho_corasick::Input::new(haystack).range(at..);
-            let Some(hit) = prefilter.find(input) else {
-                break;
-            };
-            // Restart just after the hit's start: keywords that begin inside
-            // this one are found too, with the speed of a leftmost search.
-            at = hit.start() + 1;
-            for &index in &self.rules.keyword_rules[hit.pattern().as_usize()] {
-                if !self.applicable[index] {
+        let windows = &mut self.windows;
+        let triggered = &mut self.triggered;
+        let applicable = &self.applicable;
+        prefilter.for_each_hit(haystack, |hit| {
+            for &index in &rules.keyword_rules[hit.keyword] {
+                if !applicable[index] {
                     continue;
                 }
-                let windows = &mut self.windows[index];
-                if windows.is_empty() {
-                    self.triggered.push(index);
+                let rule_windows = &mut windows[index];
+                if rule_windows.is_empty() {
+                    triggered.push(index);
                 }
-                if let Some(last) = windows.last_mut()
-                    && last.start <= hit.start()
-                    && hit.end() <= last.end
+                if let Some(last) = rule_windows.last()
+                    && last.start <= hit.start
+                    && hit.end <= last.end
                 {
                     continue;
                 }
-                let multiline = pattern_at(self.rules, index).spec.multiline;
-                windows.push(window_around(haystack, hit.start(), hit.end(), multiline));
+                let multiline = pattern_at(rules, index).spec.multiline;
+                rule_windows.push(window_around(haystack, hit.start, hit.end, multiline));
             }
-        }
+        });
     }
 }
 

@@ -6,8 +6,8 @@ use crate::error::RuleError;
 use crate::info::{Example, RuleInfo, RuleKind};
 use crate::loader::{self, LocatedSpec};
 use crate::matcher::Matcher;
+use crate::prefilter::Prefilter;
 use crate::rule::PatternRule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// Index of a rule in its [`RuleSet`].
@@ -121,7 +121,7 @@ fn pattern_examples(pattern: &PatternRule, texts: &[String]) -> Vec<Example> {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    pub(crate) prefilter: Option<AhoCorasick>,
+    pub(crate) prefilter: Option<Prefilter>,
     /// For each prefilter pattern, the rules that own that keyword.
     pub(crate) keyword_rules: Vec<Vec<RuleIndex>>,
     /// Pattern rules without keywords: they run on every blob.
@@ -179,31 +179,12 @@ impl RuleSet {
                 }
             }
         }
-        // The prefilter reports only the longest keyword at each position, so a
-        // hit on a keyword also triggers the rules of every keyword inside it.
-        let own_rules = keyword_rules.clone();
-        for (slot, keyword) in keywords.iter().enumerate() {
-            for (other, inner) in keywords.iter().enumerate() {
-                if other != slot && keyword.contains(inner.as_str()) {
-                    for &rule in &own_rules[other] {
-                        if !keyword_rules[slot].contains(&rule) {
-                            keyword_rules[slot].push(rule);
-                        }
-                    }
-                }
-            }
-        }
+        // The prefilter reports every keyword at every position, overlapping
+        // ones included, so each rule is triggered by its own keywords alone.
         let prefilter = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&keywords)
-                    .map_err(|e| RuleError::Prefilter(e.to_string()))?,
-            )
+            Some(Prefilter::new(&keywords)?)
         };
         Ok(RuleSet {
             rules,
