@@ -3,7 +3,17 @@
 //! Each check documents itself through [`Check::info`] and proves itself with
 //! its examples, which the test suite runs through the whole engine.
 
+// Checks, one per file.
 mod dotenv_committed;
+
+// What the checks share: parsers for the formats they read, and what names
+// and values mean.
+pub mod dockerfile;
+pub mod image_ref;
+pub mod keyvalue;
+pub mod kinds;
+pub mod names;
+pub mod yaml;
 
 pub use dotenv_committed::DotenvCommitted;
 
