@@ -4,7 +4,15 @@
 //! its examples, which the test suite runs through the whole engine.
 
 // Checks, one per file.
+mod default_password;
+mod dockerfile_root_user;
 mod dotenv_committed;
+mod k8s_run_as_root;
+mod k8s_secret_env;
+mod mutable_image_tag;
+mod public_env_secret;
+mod secret_fallback;
+mod workflow_permissions;
 
 // What the checks share: parsers for the formats they read, and what names
 // and values mean.
@@ -15,13 +23,31 @@ pub mod kinds;
 pub mod names;
 pub mod yaml;
 
+pub use default_password::DefaultPassword;
+pub use dockerfile_root_user::DockerfileRootUser;
 pub use dotenv_committed::DotenvCommitted;
+pub use k8s_run_as_root::KubernetesRunAsRoot;
+pub use k8s_secret_env::KubernetesSecretInEnv;
+pub use mutable_image_tag::MutableImageTag;
+pub use public_env_secret::PublicEnvSecret;
+pub use secret_fallback::SecretFallback;
+pub use workflow_permissions::WorkflowPermissions;
 
 use crate::check::Check;
 
 /// Every built-in structured check, in a stable order.
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
-    vec![Box::new(DotenvCommitted)]
+    vec![
+        Box::new(DotenvCommitted),
+        Box::new(DefaultPassword),
+        Box::new(SecretFallback),
+        Box::new(PublicEnvSecret),
+        Box::new(KubernetesSecretInEnv),
+        Box::new(MutableImageTag),
+        Box::new(DockerfileRootUser),
+        Box::new(KubernetesRunAsRoot),
+        Box::new(WorkflowPermissions),
+    ]
 }
 
 /// Shorthand for the `&'static str` lists in checks' metadata.
