@@ -304,6 +304,7 @@ impl Check for DefaultPassword {
         let mut report = Reporter {
             format,
             low: names::is_test_or_example_path(file.path),
+            path: file.path.to_string(),
             recovered: false,
             seen: HashSet::new(),
             out,
@@ -368,6 +369,7 @@ impl Check for DefaultPassword {
 struct Reporter<'o> {
     format: Format,
     low: bool,
+    path: String,
     recovered: bool,
     seen: HashSet<(usize, usize)>,
     out: &'o mut Vec<CheckHit>,
@@ -446,11 +448,11 @@ impl Reporter<'_> {
         if weakness == Weakness::Trivial {
             hit = hit.with_confidence(Confidence::Medium);
         }
+        hit = hit.with_note(note);
         if self.low {
-            note.push_str("; in a test or example file");
-            hit = hit.with_severity(Severity::Low);
+            hit = super::lower_in_examples(&self.path, hit);
         }
-        self.out.push(hit.with_note(note));
+        self.out.push(hit);
     }
 
     fn scalar_setting(&mut self, key: &str, scalar: &Scalar, start: usize) {
@@ -625,6 +627,9 @@ fn interpolation_default(value: &str) -> Option<(&str, Range<usize>)> {
 /// (`scheme://user:password@host`), JDBC and ADO/ODBC parameters
 /// (`?password=x`, `;Password=x;`, `PWD=x`), or Oracle thin `user/password@`.
 fn connection_password(value: &str) -> Option<Range<usize>> {
+    // Most values are neither URLs nor `key=value` strings.
+    let bytes = value.as_bytes();
+    memchr::memchr2(b':', b'=', bytes)?;
     if let Some(scheme_end) = value.find("://") {
         let authority_start = scheme_end + 3;
         let rest = &value[authority_start..];
@@ -639,6 +644,9 @@ fn connection_password(value: &str) -> Option<Range<usize>> {
                 return Some(start..end);
             }
         }
+    }
+    if memchr::memchr(b'=', bytes).is_none() && !value.starts_with("jdbc:oracle") {
+        return None;
     }
     let lower = value.to_ascii_lowercase();
     for key in ["password=", "pwd=", "pass="] {

@@ -118,80 +118,87 @@ impl Check for DockerfileRootUser {
     }
 
     fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
-        let dockerfile = file.dockerfile();
-        let stages = dockerfile.stages();
-        let Some(last) = stages.last() else {
-            return;
-        };
-        let globals = dockerfile.global_args();
-        // The effective user of each stage: its last USER, or its base stage's.
-        let mut users: HashMap<String, Option<User>> = HashMap::new();
-        let mut final_user: Option<User> = None;
-        for stage in &stages {
-            let mut vars = globals.clone();
-            let mut user: Option<User> = stage
-                .resolved
-                .as_ref()
-                .and_then(|base| users.get(&base.to_ascii_lowercase()).cloned())
-                .flatten();
-            for instruction in &dockerfile.instructions[stage.body.clone()] {
-                match instruction.keyword.as_str() {
-                    "ARG" | "ENV" => {
-                        for assignment in assignments(instruction) {
-                            match assignment.value {
-                                Some(value) => {
-                                    vars.insert(assignment.name, value);
-                                }
-                                None => {
-                                    // `ARG X` re-imports a global default, or leaves X unknown.
-                                    if !globals.contains_key(&assignment.name) {
-                                        vars.remove(&assignment.name);
-                                    }
+        let before = out.len();
+        final_stage_user(file, out);
+        super::lower_all_in_examples(file.path, &mut out[before..]);
+    }
+}
+
+/// Reports the final stage's user when it is root.
+fn final_stage_user(file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
+    let dockerfile = file.dockerfile();
+    let stages = dockerfile.stages();
+    let Some(last) = stages.last() else {
+        return;
+    };
+    let globals = dockerfile.global_args();
+    // The effective user of each stage: its last USER, or its base stage's.
+    let mut users: HashMap<String, Option<User>> = HashMap::new();
+    let mut final_user: Option<User> = None;
+    for stage in &stages {
+        let mut vars = globals.clone();
+        let mut user: Option<User> = stage
+            .resolved
+            .as_ref()
+            .and_then(|base| users.get(&base.to_ascii_lowercase()).cloned())
+            .flatten();
+        for instruction in &dockerfile.instructions[stage.body.clone()] {
+            match instruction.keyword.as_str() {
+                "ARG" | "ENV" => {
+                    for assignment in assignments(instruction) {
+                        match assignment.value {
+                            Some(value) => {
+                                vars.insert(assignment.name, value);
+                            }
+                            None => {
+                                // `ARG X` re-imports a global default, or leaves X unknown.
+                                if !globals.contains_key(&assignment.name) {
+                                    vars.remove(&assignment.name);
                                 }
                             }
                         }
                     }
-                    "USER" => {
-                        if let Some(word) = instruction.args.first() {
-                            let written = unquote(&word.text);
-                            user = Some(User {
-                                name: substitute(&written, &vars),
-                                range: word.range.clone(),
-                                span: instruction.span.clone(),
-                            });
-                        }
+                }
+                "USER" => {
+                    if let Some(word) = instruction.args.first() {
+                        let written = unquote(&word.text);
+                        user = Some(User {
+                            name: substitute(&written, &vars),
+                            range: word.range.clone(),
+                            span: instruction.span.clone(),
+                        });
                     }
-                    _ => {}
                 }
+                _ => {}
             }
-            if let Some(alias) = &stage.alias {
-                users.insert(alias.clone(), user.clone());
-            }
-            final_user = user;
         }
-        match final_user {
-            None => {
-                let base = last.resolved.as_deref().unwrap_or(&last.image.text);
-                if runs_as_non_root(base) {
-                    return;
-                }
-                let span = dockerfile.instructions[last.from].span.clone();
-                out.push(
-                    CheckHit::new(span, last.image.range.clone()).with_note(format!(
-                        "the final stage (`FROM {}`) sets no `USER`: the container runs as root",
-                        last.image.text
-                    )),
-                );
+        if let Some(alias) = &stage.alias {
+            users.insert(alias.clone(), user.clone());
+        }
+        final_user = user;
+    }
+    match final_user {
+        None => {
+            let base = last.resolved.as_deref().unwrap_or(&last.image.text);
+            if runs_as_non_root(base) {
+                return;
             }
-            Some(user) => {
-                let Some(name) = user.name else {
-                    return;
-                };
-                if is_root(&name) {
-                    out.push(CheckHit::new(user.span, user.range).with_note(format!(
-                        "the final stage switches to `USER {name}`: the container runs as root"
-                    )));
-                }
+            let span = dockerfile.instructions[last.from].span.clone();
+            out.push(
+                CheckHit::new(span, last.image.range.clone()).with_note(format!(
+                    "the final stage (`FROM {}`) sets no `USER`: the container runs as root",
+                    last.image.text
+                )),
+            );
+        }
+        Some(user) => {
+            let Some(name) = user.name else {
+                return;
+            };
+            if is_root(&name) {
+                out.push(CheckHit::new(user.span, user.range).with_note(format!(
+                    "the final stage switches to `USER {name}`: the container runs as root"
+                )));
             }
         }
     }

@@ -149,29 +149,36 @@ impl Check for KubernetesRunAsRoot {
     }
 
     fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
-        if !kinds::may_be_kubernetes(file.bytes) {
-            return;
-        }
-        let yaml = file.yaml();
-        if yaml.recovered() {
-            return;
-        }
-        for doc in yaml.docs().collect::<Vec<_>>() {
-            let Some(kind) = yaml.k8s_kind(doc) else {
-                continue;
-            };
-            let Some(path) = pod_spec_path(kind) else {
-                continue;
-            };
-            let Some(spec) = yaml.path(doc, path) else {
-                continue;
-            };
-            let workload = match yaml.path_str(doc, &["metadata", "name"]) {
-                Some(name) => format!("{kind} `{name}`"),
-                None => kind.to_string(),
-            };
-            check_pod(yaml, spec, &workload, out);
-        }
+        let before = out.len();
+        scan(file, out);
+        super::lower_all_in_examples(file.path, &mut out[before..]);
+    }
+}
+
+/// Everything the check reports in one file.
+fn scan(file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
+    if !kinds::may_be_kubernetes(file.bytes) {
+        return;
+    }
+    let yaml = file.yaml();
+    if yaml.recovered() {
+        return;
+    }
+    for doc in yaml.docs().collect::<Vec<_>>() {
+        let Some(kind) = yaml.k8s_kind(doc) else {
+            continue;
+        };
+        let Some(path) = pod_spec_path(kind) else {
+            continue;
+        };
+        let Some(spec) = yaml.path(doc, path) else {
+            continue;
+        };
+        let workload = match yaml.path_str(doc, &["metadata", "name"]) {
+            Some(name) => format!("{kind} `{name}`"),
+            None => kind.to_string(),
+        };
+        check_pod(yaml, spec, &workload, out);
     }
 }
 

@@ -15,6 +15,7 @@
 //!
 //! Not reported: `valueFrom` (`secretKeyRef`), empty and templated values
 //! (`{{ .Values.x }}`, `$(VAR)`), placeholders (`changeme`, `<token>`),
+//! values too short to be a credential (under 6 characters, short numbers),
 //! booleans and file paths, names about a secret (`JWT_EXPIRES_IN`,
 //! `TOKEN_URL`), and weak passwords, which `config.default-password` reports.
 
@@ -87,7 +88,7 @@ impl Check for KubernetesSecretInEnv {
         vec![
             Example::new(
                 "k8s/deploy.yaml",
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: JWT_SECRET\n              valueFrom:\n                secretKeyRef:\n                  name: api\n                  key: jwt-secret\n            - name: API_TOKEN\n              value: \"{{ .Values.token }}\"\n            - name: JWT_EXPIRES_IN\n              value: \"3600\"\n            - name: REQUIRE_AUTH_TOKEN\n              value: \"true\"\n            - name: TLS_PRIVATE_KEY\n              value: /etc/tls/tls.key\n            - name: DB_PASSWORD\n              value: \"\"\n            - name: GITHUB_TOKEN\n              value: $(GH_TOKEN)\n            - name: API_KEY\n              value: changeme\n",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: JWT_SECRET\n              valueFrom:\n                secretKeyRef:\n                  name: api\n                  key: jwt-secret\n            - name: API_TOKEN\n              value: \"{{ .Values.token }}\"\n            - name: JWT_EXPIRES_IN\n              value: \"3600\"\n            - name: REQUIRE_AUTH_TOKEN\n              value: \"true\"\n            - name: TOKEN\n              value: \"3023\"\n            - name: TLS_PRIVATE_KEY\n              value: /etc/tls/tls.key\n            - name: DB_PASSWORD\n              value: \"\"\n            - name: GITHUB_TOKEN\n              value: $(GH_TOKEN)\n            - name: API_KEY\n              value: changeme\n",
             ),
             // A weak password is `config.default-password`'s finding.
             Example::new(
@@ -111,33 +112,40 @@ impl Check for KubernetesSecretInEnv {
     }
 
     fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
-        let values = kinds::is_helm_values(file.file_name());
-        if !values && !kinds::may_be_kubernetes(file.bytes) {
-            return;
+        let before = out.len();
+        scan(file, out);
+        super::lower_all_in_examples(file.path, &mut out[before..]);
+    }
+}
+
+/// Everything the check reports in one file.
+fn scan(file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
+    let values = kinds::is_helm_values(file.file_name());
+    if !values && !kinds::may_be_kubernetes(file.bytes) {
+        return;
+    }
+    let yaml = file.yaml();
+    for doc in yaml.docs().collect::<Vec<_>>() {
+        if !values && yaml.k8s_kind(doc).is_none() {
+            continue;
         }
-        let yaml = file.yaml();
-        for doc in yaml.docs().collect::<Vec<_>>() {
-            if !values && yaml.k8s_kind(doc).is_none() {
+        for id in yaml.doc_nodes(doc) {
+            let NodeKind::Map(entries) = &yaml.node(id).kind else {
                 continue;
-            }
-            for id in yaml.doc_nodes(doc) {
-                let NodeKind::Map(entries) = &yaml.node(id).kind else {
+            };
+            for &(key, value) in entries {
+                let Some(list) = yaml.str(key) else {
                     continue;
                 };
-                for &(key, value) in entries {
-                    let Some(list) = yaml.str(key) else {
-                        continue;
-                    };
-                    let is_env_list = if values {
-                        let lower = list.to_ascii_lowercase();
-                        lower.ends_with("env") || lower.ends_with("envvars")
-                    } else {
-                        list == "env"
-                    };
-                    if is_env_list {
-                        for &var in yaml.items(value) {
-                            check_var(yaml, var, out);
-                        }
+                let is_env_list = if values {
+                    let lower = list.to_ascii_lowercase();
+                    lower.ends_with("env") || lower.ends_with("envvars")
+                } else {
+                    list == "env"
+                };
+                if is_env_list {
+                    for &var in yaml.items(value) {
+                        check_var(yaml, var, out);
                     }
                 }
             }
@@ -156,7 +164,9 @@ fn check_var(yaml: &Yaml, var: NodeId, out: &mut Vec<CheckHit>) {
         return;
     }
     let text = value.text.trim();
-    if text.is_empty()
+    // Too short to be a credential: a port, a count, a flag.
+    let short = text.len() < 6 || (text.len() <= 8 && text.bytes().all(|b| b.is_ascii_digit()));
+    if short
         || is_reference(text)
         || is_placeholder(text.as_bytes())
         || text.starts_with('/')

@@ -33,7 +33,8 @@ pub use public_env_secret::PublicEnvSecret;
 pub use secret_fallback::SecretFallback;
 pub use workflow_permissions::WorkflowPermissions;
 
-use crate::check::Check;
+use crate::check::{Check, CheckHit};
+use crate::severity::Severity;
 
 /// Every built-in structured check, in a stable order.
 pub fn builtin_checks() -> Vec<Box<dyn Check>> {
@@ -53,4 +54,28 @@ pub fn builtin_checks() -> Vec<Box<dyn Check>> {
 /// Shorthand for the `&'static str` lists in checks' metadata.
 pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Lowers a hit to `low` in tests, examples and docs, where configuration is
+/// not deployed, and says so in its note.
+pub(crate) fn lower_in_examples(path: &str, hit: CheckHit) -> CheckHit {
+    if !names::is_test_or_example_path(path) {
+        return hit;
+    }
+    let note = match &hit.note {
+        Some(note) => format!("{note}; in a test, example or documentation file"),
+        None => "in a test, example or documentation file".to_string(),
+    };
+    hit.with_severity(Severity::Low).with_note(note)
+}
+
+/// [`lower_in_examples`] for every hit in `hits`.
+pub(crate) fn lower_all_in_examples(path: &str, hits: &mut [CheckHit]) {
+    if !names::is_test_or_example_path(path) {
+        return;
+    }
+    for hit in hits {
+        let taken = std::mem::replace(hit, CheckHit::new(0..0, 0..0));
+        *hit = lower_in_examples(path, taken);
+    }
 }

@@ -194,34 +194,41 @@ impl Check for MutableImageTag {
     }
 
     fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
-        let Some(source) = Source::of(file.path) else {
-            return;
-        };
-        if source == Source::Dockerfile {
-            dockerfile(file, out);
-            return;
-        }
-        if source == Source::Kubernetes && !kinds::may_be_kubernetes(file.bytes) {
-            return;
-        }
-        let yaml = file.yaml();
-        let mut report = Reporter {
-            yaml,
-            severity: if source == Source::Workflow {
-                Severity::Low
-            } else {
-                Severity::Medium
-            },
-            out,
-        };
-        for doc in yaml.docs().collect::<Vec<_>>() {
-            match source {
-                Source::Compose => compose(&mut report, doc),
-                Source::Workflow => workflow(&mut report, doc),
-                Source::HelmValues => helm_values(&mut report, doc),
-                Source::Kubernetes if yaml.k8s_kind(doc).is_some() => containers(&mut report, doc),
-                _ => {}
-            }
+        let before = out.len();
+        scan(file, out);
+        super::lower_all_in_examples(file.path, &mut out[before..]);
+    }
+}
+
+/// Everything the check reports in one file.
+fn scan(file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
+    let Some(source) = Source::of(file.path) else {
+        return;
+    };
+    if source == Source::Dockerfile {
+        dockerfile(file, out);
+        return;
+    }
+    if source == Source::Kubernetes && !kinds::may_be_kubernetes(file.bytes) {
+        return;
+    }
+    let yaml = file.yaml();
+    let mut report = Reporter {
+        yaml,
+        severity: if source == Source::Workflow {
+            Severity::Low
+        } else {
+            Severity::Medium
+        },
+        out,
+    };
+    for doc in yaml.docs().collect::<Vec<_>>() {
+        match source {
+            Source::Compose => compose(&mut report, doc),
+            Source::Workflow => workflow(&mut report, doc),
+            Source::HelmValues => helm_values(&mut report, doc),
+            Source::Kubernetes if yaml.k8s_kind(doc).is_some() => containers(&mut report, doc),
+            _ => {}
         }
     }
 }

@@ -177,6 +177,10 @@ pub fn words(name: &str) -> Vec<String> {
 /// `passwordPolicy`, `existingSecretPasswordKey`) and keys naming a
 /// Kubernetes Secret (`secret`, `existingSecret`) are not.
 pub fn is_password_key(key: &str) -> bool {
+    // Most keys name nothing of the kind: decide those without splitting.
+    if !contains_any_ignore_case(key, &["pass", "pw", "secret", "masterauth"]) {
+        return false;
+    }
     let words = words(key);
     let Some(last) = words.last() else {
         return false;
@@ -286,6 +290,22 @@ const NOT_SECRET_ANY: &[&str] = &[
 /// `jwtSigningKey`). Names about a secret (`JWT_EXPIRES_IN`, `TOKEN_URL`,
 /// `SESSION_COOKIE_NAME`, `PUBLIC_KEY`) are not.
 pub fn is_secret_name(name: &str) -> bool {
+    const HINTS: &[&str] = &[
+        "pass",
+        "pw",
+        "secret",
+        "masterauth",
+        "jwt",
+        "hmac",
+        "sign",
+        "salt",
+        "pepper",
+        "token",
+        "key",
+    ];
+    if !contains_any_ignore_case(name, HINTS) {
+        return false;
+    }
     let words = words(name);
     let Some(last) = words.last() else {
         return false;
@@ -305,7 +325,7 @@ pub fn is_secret_name(name: &str) -> bool {
     if has("secret") || has("jwt") || has("hmac") || has("signing") || has("passphrase") {
         return true;
     }
-    if has("salt") || has("pepper") || has("credentials") || has("credential") {
+    if has("salt") || has("pepper") {
         return true;
     }
     if has("token") && last != "session" {
@@ -335,6 +355,21 @@ pub fn is_secret_name(name: &str) -> bool {
         return qualified;
     }
     has("session") && matches!(last.as_str(), "secret" | "key" | "secrets")
+}
+
+/// Whether `text` contains one of the lowercase `needles`, ignoring ASCII case.
+fn contains_any_ignore_case(text: &str, needles: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|at| {
+        let first = bytes[at].to_ascii_lowercase();
+        needles.iter().any(|needle| {
+            let needle = needle.as_bytes();
+            needle[0] == first
+                && bytes
+                    .get(at..at + needle.len())
+                    .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+        })
+    })
 }
 
 /// Why a password is weak.
@@ -429,8 +464,8 @@ pub fn is_reference(value: &str) -> bool {
     .any(|p| lower.starts_with(p))
 }
 
-/// Whether a path is a test, example or sample: settings there are not
-/// deployed, so findings there matter less (or not at all).
+/// Whether a path is a test, example, sample or documentation: settings there
+/// are not deployed, so findings there matter less.
 pub fn is_test_or_example_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut parts: Vec<&str> = lower.split('/').collect();
@@ -456,6 +491,13 @@ pub fn is_test_or_example_path(path: &str) -> bool {
                 | "sample"
                 | "samples"
                 | "testcases"
+                | "docs"
+                | "doc"
+                | "docs_src"
+                | "documentation"
+                | "tutorial"
+                | "tutorials"
+                | "quickstart"
         )
     });
     let file_hit = file.split(['.', '-', '_']).any(|w| {

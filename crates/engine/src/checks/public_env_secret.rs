@@ -40,14 +40,14 @@ const MAX_BYTES: usize = 2 << 20;
 
 static PUBLIC_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b(?P<prefix>NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|NUXT_PUBLIC|GATSBY|VUE_APP)_(?P<rest>[A-Z0-9_]+)\b",
+        r"(?-u)\b(?P<prefix>NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|NUXT_PUBLIC|GATSBY|VUE_APP)_(?P<rest>[A-Z0-9_]+)\b",
     )
     .expect("built-in pattern compiles")
 });
 
 /// A value assigned right after the name: `=value`, `: value`, `="value"`.
 static ASSIGNED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\A["']?[ \t]*[=:][ \t]*["']?(?P<value>[^\s"'#,;}]+)"#)
+    Regex::new(r#"(?-u)\A["']?[ \t]*[=:][ \t]*["']?(?P<value>[^\s"'#,;}]+)"#)
         .expect("built-in pattern compiles")
 });
 

@@ -44,9 +44,10 @@ use crate::checks::names::is_secret_name;
 use crate::info::{Example, RuleInfo, RuleKind};
 use crate::placeholder::is_template;
 use crate::severity::{Confidence, Severity};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::{Captures, Regex};
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Source files larger than this (bundles, generated code) are not read.
 const MAX_SOURCE_BYTES: usize = 1 << 20;
@@ -67,11 +68,59 @@ enum Kind {
 }
 
 struct Pattern {
-    languages: &'static [Language],
     kind: Kind,
-    regex: Regex,
-    /// Only run when the file contains this text.
-    requires: Option<&'static str>,
+    /// The regex, compiled the first time a file contains a trigger.
+    source: String,
+    regex: OnceLock<Regex>,
+    /// Indexes (in [`Patterns::triggers`]) of texts one of which a file
+    /// must contain for the pattern to run.
+    requires: Vec<usize>,
+}
+
+impl Pattern {
+    fn regex(&self) -> &Regex {
+        // ASCII classes (`(?-u)`): identifiers and quotes are ASCII, and
+        // Unicode `\w`, `\s` and `\b` would make each regex far larger to
+        // compile and run.
+        self.regex.get_or_init(|| {
+            Regex::new(&format!("(?-u){}", self.source)).expect("built-in pattern compiles")
+        })
+    }
+}
+
+/// The patterns of one language and one automaton over their trigger texts:
+/// one pass over a file tells which patterns can match at all.
+struct Patterns {
+    patterns: Vec<Pattern>,
+    triggers: AhoCorasick,
+    /// For each trigger, the triggers it contains (itself included): finding
+    /// `getenv` means `env` is there too.
+    contains: Vec<Vec<usize>>,
+}
+
+impl Patterns {
+    /// Which triggers occur in `bytes`. A leftmost-longest search (with its
+    /// fast prefilter) restarted just after each hit's start finds every
+    /// trigger, given the containment table.
+    fn present(&self, bytes: &[u8]) -> Vec<bool> {
+        let mut present = vec![false; self.contains.len()];
+        let mut missing = present.len();
+        let mut at = 0;
+        while at < bytes.len() && missing > 0 {
+            let input = aho_corasick::Input::new(bytes).range(at..);
+            let Some(hit) = self.triggers.find(input) else {
+                break;
+            };
+            at = hit.start() + 1;
+            for &inner in &self.contains[hit.pattern().as_usize()] {
+                if !present[inner] {
+                    present[inner] = true;
+                    missing -= 1;
+                }
+            }
+        }
+        present
+    }
 }
 
 const PY: &[Language] = &[Language::Python];
@@ -101,13 +150,88 @@ const NAME: &str = r#"["'`](?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["'`]"#;
 /// and brackets nest one level (`{"sub": id, "exp": exp}`).
 const ARG1: &str = r"(?:[^(),{}\[\]]|\([^()]*\)|\{[^{}]*\}|\[[^\[\]]*\])*";
 
-static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |languages, kind, regex: String, requires| Pattern {
+/// The patterns of one language, compiled on first use: a tree without Go
+/// files never compiles the Go patterns.
+fn patterns(language: Language) -> &'static Patterns {
+    static PYTHON: LazyLock<Patterns> = LazyLock::new(|| compile(Language::Python));
+    static JAVASCRIPT: LazyLock<Patterns> = LazyLock::new(|| compile(Language::JavaScript));
+    static GOLANG: LazyLock<Patterns> = LazyLock::new(|| compile(Language::Go));
+    static JVM_LANGS: LazyLock<Patterns> = LazyLock::new(|| compile(Language::Jvm));
+    static RUBY: LazyLock<Patterns> = LazyLock::new(|| compile(Language::Ruby));
+    static PHP_LANG: LazyLock<Patterns> = LazyLock::new(|| compile(Language::Php));
+    match language {
+        Language::Python => &PYTHON,
+        Language::JavaScript => &JAVASCRIPT,
+        Language::Go => &GOLANG,
+        Language::Jvm => &JVM_LANGS,
+        Language::Ruby => &RUBY,
+        Language::Php => &PHP_LANG,
+    }
+}
+
+/// Compiles the patterns that apply to `language`.
+fn compile(language: Language) -> Patterns {
+    let mut texts: Vec<&'static str> = Vec::new();
+    let patterns = specs()
+        .into_iter()
+        .filter(|spec| spec.languages.contains(&language))
+        .map(|spec| {
+            let requires = spec
+                .requires
+                .iter()
+                .map(|text| match texts.iter().position(|t| t == text) {
+                    Some(at) => at,
+                    None => {
+                        texts.push(text);
+                        texts.len() - 1
+                    }
+                })
+                .collect();
+            Pattern {
+                kind: spec.kind,
+                source: spec.regex,
+                regex: OnceLock::new(),
+                requires,
+            }
+        })
+        .collect();
+    let triggers = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&texts)
+        .expect("built-in triggers compile");
+    let contains = texts
+        .iter()
+        .map(|outer| {
+            (0..texts.len())
+                .filter(|&inner| outer.contains(texts[inner]))
+                .collect()
+        })
+        .collect();
+    Patterns {
+        patterns,
+        triggers,
+        contains,
+    }
+}
+
+/// A pattern before compilation.
+struct Spec {
+    languages: &'static [Language],
+    kind: Kind,
+    regex: String,
+    /// Texts one of which the file must contain for the pattern to run.
+    requires: &'static [&'static str],
+}
+
+/// Every pattern of the check, as text.
+fn specs() -> Vec<Spec> {
+    let p = |languages, kind, regex: String, requires| Spec {
         languages,
         kind,
-        regex: Regex::new(&regex).expect("built-in pattern compiles"),
+        regex,
         requires,
     };
+    const CONFIG: &str = r"(?:settings|config|conf|cfg|app\.config|current_app\.config)";
     use Kind::*;
     vec![
         // Python
@@ -117,37 +241,31 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\b(?:os\.)?(?:getenv|environ\.get)\(\s*{NAME}\s*,\s*(?:default\s*=\s*)?{LIT}\s*\)"
             ),
-            None,
+            &["getenv", "environ"],
         ),
         p(
             PY,
             Fallback,
             format!(r"\b(?:os\.)?(?:getenv|environ\.get)\(\s*{NAME}\s*\)\s+or\s+{LIT}"),
-            None,
+            &["getenv", "environ"],
         ),
         p(
             PY,
             Fallback,
-            format!(
-                r"\b(?:settings|config|conf|cfg|app\.config|current_app\.config)\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+or\s+{LIT}"
-            ),
-            None,
+            format!(r"\b{CONFIG}\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+or\s+{LIT}"),
+            &["settings.", "config.", "conf.", "cfg."],
         ),
         p(
             PY,
             Fallback,
-            format!(
-                r"\b(?:settings|config|conf|cfg|app\.config|current_app\.config)\.get\(\s*{NAME}\s*,\s*{LIT}\s*\)"
-            ),
-            None,
+            format!(r"\b{CONFIG}\.get\(\s*{NAME}\s*,\s*{LIT}\s*\)"),
+            &[".get("],
         ),
         p(
             PY,
             Fallback,
-            format!(
-                r"\b(?:settings|config|conf|cfg|app\.config|current_app\.config)\.get\(\s*{NAME}\s*\)\s+or\s+{LIT}"
-            ),
-            None,
+            format!(r"\b{CONFIG}\.get\(\s*{NAME}\s*\)\s+or\s+{LIT}"),
+            &[".get("],
         ),
         p(
             PY,
@@ -155,7 +273,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"(?m)^[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]*[A-Za-z_][\w\[\]., |]*=[ \t]*(?:Field\(\s*(?:default\s*=\s*)?)?{LIT}"
             ),
-            Some("BaseSettings"),
+            &["BaseSettings"],
         ),
         p(
             PY,
@@ -163,19 +281,19 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"(?m)^[ \t]*(?P<name>[A-Z_]*SECRET_KEY|JWT_SECRET|SESSION_SECRET|SECRET)[ \t]*=[ \t]*{LIT}"
             ),
-            None,
+            &["SECRET"],
         ),
         p(
             PY,
             Call("app.secret_key"),
             format!(r"\b(?P<call>(?:app|application|server)\.secret_key)\s*=\s*{LIT}"),
-            None,
+            &[".secret_key"],
         ),
         p(
             PY,
             Setting,
             format!(r"\.config\[\s*{NAME}\s*\]\s*=\s*{LIT}"),
-            None,
+            &[".config["],
         ),
         p(
             PY,
@@ -183,7 +301,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\.config\.update\([^)]*?\b(?P<name>[A-Z_]*SECRET_KEY|JWT_SECRET)\s*=\s*{LIT}"
             ),
-            None,
+            &[".config.update("],
         ),
         p(
             PY,
@@ -191,7 +309,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\b(?P<call>jwt\.(?:encode|decode))\(\s*{ARG1},\s*(?:key\s*=\s*)?{LIT}\s*[,)]"
             ),
-            None,
+            &["jwt."],
         ),
         // JavaScript and TypeScript
         p(
@@ -200,7 +318,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r#"\bprocess\.env(?:\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[\s*["'`](?P<name2>[A-Za-z_][A-Za-z0-9_]*)["'`]\s*\])\s*(?:\|\||\?\?)\s*{JS_LIT}"#
             ),
-            None,
+            &["process.env"],
         ),
         p(
             JS,
@@ -208,13 +326,13 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\bimport\.meta\.env\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*{JS_LIT}"
             ),
-            None,
+            &["import.meta.env"],
         ),
         p(
             JS,
             Call("jwt.sign/verify"),
             format!(r"\b(?P<call>jwt\.(?:sign|verify))\(\s*{ARG1},\s*{JS_LIT}\s*[,)]"),
-            None,
+            &["jwt."],
         ),
         p(
             JS,
@@ -222,26 +340,26 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\b(?P<call>session|expressSession|cookieSession|expressjwt|expressJwt|jwt|koaJwt|NextAuth|JwtModule\.register|JwtModule\.registerAsync)\(\s*\{{(?:[^{{}}]|\{{[^{{}}]*\}})*?\b(?:secret|keys)\s*:\s*\[?\s*{JS_LIT}"
             ),
-            None,
+            &["secret", "keys"],
         ),
         p(
             JS,
             Call("secretOrKey"),
             format!(r"\b(?P<call>secretOrKey(?:Provider)?)\s*:\s*{JS_LIT}"),
-            None,
+            &["secretOrKey"],
         ),
         // Go
         p(
             GO,
             Call("SignedString"),
             format!(r"\.(?P<call>SignedString)\(\s*\[\]byte\(\s*{DQ}\s*\)\s*\)"),
-            None,
+            &["SignedString"],
         ),
         p(
             GO,
             Setting,
             format!(r"\b(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::=|=)\s*\[\]byte\(\s*{DQ}\s*\)"),
-            None,
+            &["[]byte(\""],
         ),
         p(
             GO,
@@ -249,7 +367,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r#"(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*:?=\s*os\.Getenv\(\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*\n\s*if\s+(?P<var2>[A-Za-z_][A-Za-z0-9_]*)\s*==\s*""\s*\{{\s*(?P<var3>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*{DQ}"#
             ),
-            None,
+            &["os.Getenv"],
         ),
         p(
             GO,
@@ -257,32 +375,32 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r#"\bcmp\.Or\(\s*os\.Getenv\(\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*,\s*{DQ}\s*\)"#
             ),
-            None,
+            &["cmp.Or"],
         ),
         p(
             GO,
             Fallback,
             format!(r#"\bviper\.SetDefault\(\s*"(?P<name>[A-Za-z0-9_.\-]+)"\s*,\s*{DQ}\s*\)"#),
-            None,
+            &["SetDefault"],
         ),
         // Java and Kotlin
         p(
             JVM,
             Fallback,
             r#"@Value\(\s*"\$\{(?P<name>[A-Za-z0-9_.\-]+):(?P<d>[^}"$]+)\}"\s*\)"#.to_string(),
-            None,
+            &["@Value"],
         ),
         p(
             JVM,
             Call("Algorithm.HMAC"),
             format!(r"\b(?P<call>Algorithm\.HMAC(?:256|384|512))\(\s*{DQ}"),
-            None,
+            &["Algorithm.HMAC"],
         ),
         p(
             JVM,
             Call("Keys.hmacShaKeyFor"),
             format!(r"\b(?P<call>Keys\.hmacShaKeyFor)\(\s*{DQ}"),
-            None,
+            &["hmacShaKeyFor"],
         ),
         p(
             JVM,
@@ -290,7 +408,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\.(?P<call>signWith|setSigningKey)\(\s*(?:SignatureAlgorithm\.\w+\s*,\s*)?{DQ}"
             ),
-            None,
+            &["signWith", "setSigningKey"],
         ),
         p(
             JVM,
@@ -298,13 +416,13 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r#"\bSystem\.getenv\(\)\.getOrDefault\(\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"\s*,\s*{DQ}\s*\)"#
             ),
-            None,
+            &["System.getenv"],
         ),
         p(
             JVM,
             Fallback,
             format!(r#"\bSystem\.getenv\(\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*\?:\s*{DQ}"#),
-            None,
+            &["System.getenv"],
         ),
         p(
             JVM,
@@ -312,45 +430,45 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r#"\bSystem\.getenv\(\s*"(?P<name>[A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*\)\s*\.orElse\(\s*{DQ}"#
             ),
-            None,
+            &["System.getenv"],
         ),
         // Ruby
         p(
             RB,
             Fallback,
             format!(r"\bENV\.fetch\(\s*{NAME}\s*,\s*{LIT}\s*\)"),
-            None,
+            &["ENV"],
         ),
         p(
             RB,
             Fallback,
             format!(r"\bENV\.fetch\(\s*{NAME}\s*\)\s*\{{\s*(?:\|\w*\|\s*)?{LIT}\s*\}}"),
-            None,
+            &["ENV"],
         ),
         p(
             RB,
             Fallback,
             format!(r"\bENV\[\s*{NAME}\s*\]\s*\|\|\s*{LIT}"),
-            None,
+            &["ENV"],
         ),
         p(
             RB,
             Call("secret_key_base"),
             format!(r"\b(?P<call>config\.secret_key_base)\s*=\s*{LIT}"),
-            None,
+            &["secret_key_base"],
         ),
         // PHP
         p(
             PHP,
             Fallback,
             format!(r"\bgetenv\(\s*{NAME}\s*\)\s*\?:\s*{LIT}"),
-            None,
+            &["getenv"],
         ),
         p(
             PHP,
             Fallback,
             format!(r"\$_(?:ENV|SERVER)\[\s*{NAME}\s*\]\s*\?\?\s*{LIT}"),
-            None,
+            &["$_ENV", "$_SERVER"],
         ),
         // Helpers, in any language.
         p(
@@ -359,10 +477,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             format!(
                 r"\b(?:env|Env|get_env|getEnv|GetEnv|getEnvOr\w*|GetEnvOr\w*|getEnvWithDefault|GetEnvWithDefault|getEnvDefault|GetEnvDefault|envOr\w*|EnvOr\w*|envString|EnvString|LookupEnvOr\w*|getenv_or\w*|env_or\w*)\(\s*{NAME}\s*,\s*(?:default\s*=\s*)?{LIT}\s*\)"
             ),
-            None,
+            &["env", "Env"],
         ),
     ]
-});
+}
 
 impl Check for SecretFallback {
     fn info(&self) -> RuleInfo {
@@ -513,6 +631,15 @@ impl Check for SecretFallback {
                 "config/initializers/jwt.rb",
                 "JWT_SECRET = ENV.fetch(\"JWT_SECRET\")\n",
             ),
+            // Documentation inside the code, and constants that name a variable.
+            Example::new(
+                "app/flask_util.py",
+                "\"\"\"Usage::\n\n    app.config['SECRET_KEY'] = 'your-secret-key'\n\"\"\"\n# app.secret_key = \"dev\"\nclass EnvProvider:\n    SECRET_KEY = 'AWS_SECRET_ACCESS_KEY'\n    OTHER_SECRET_KEY = 'AWSSecretKey'\n",
+            ),
+            Example::new(
+                "src/auth.ts",
+                "// const secret = process.env.JWT_SECRET || \"dev\";\n/**\n * jwt.sign(payload, \"secret\")\n */\n",
+            ),
             Example::new(
                 "docs/auth.md",
                 "Do not write `os.getenv(\"JWT_SECRET\", \"dev-secret\")`.\n",
@@ -525,35 +652,43 @@ impl Check for SecretFallback {
     }
 
     fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
-        let Some(language) = kinds::language(file.file_name()) else {
-            return;
-        };
-        if file.bytes.len() > MAX_SOURCE_BYTES {
-            return;
+        let before = out.len();
+        scan(file, out);
+        super::lower_all_in_examples(file.path, &mut out[before..]);
+    }
+}
+
+/// Everything the check reports in one file.
+fn scan(file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
+    let Some(language) = kinds::language(file.file_name()) else {
+        return;
+    };
+    if file.bytes.len() > MAX_SOURCE_BYTES {
+        return;
+    }
+    let dev = is_dev_source(file.path);
+    let patterns = patterns(language);
+    let present = patterns.present(file.bytes);
+    let mut seen = HashSet::new();
+    for pattern in &patterns.patterns {
+        if !pattern.requires.iter().any(|&t| present[t]) {
+            continue;
         }
-        let dev = is_dev_source(file.path);
-        let mut seen = HashSet::new();
-        for pattern in PATTERNS.iter() {
-            if !pattern.languages.contains(&language) {
+        for caps in pattern.regex().captures_iter(file.bytes) {
+            let start = caps.get(0).map_or(0, |m| m.start());
+            if in_comment_or_docstring(file.bytes, start, language) {
                 continue;
             }
-            if let Some(required) = pattern.requires
-                && memchr::memmem::find(file.bytes, required.as_bytes()).is_none()
+            if let Some(mut hit) = judge(pattern.kind, &caps)
+                && seen.insert((hit.value.start, hit.value.end))
             {
-                continue;
-            }
-            for caps in pattern.regex.captures_iter(file.bytes) {
-                if let Some(mut hit) = judge(pattern.kind, &caps)
-                    && seen.insert((hit.value.start, hit.value.end))
-                {
-                    if dev {
-                        hit = hit.with_severity(Severity::Low);
-                        if let Some(note) = &mut hit.note {
-                            note.push_str(" (development settings)");
-                        }
+                if dev {
+                    hit = hit.with_severity(Severity::Low);
+                    if let Some(note) = &mut hit.note {
+                        note.push_str(" (development settings)");
                     }
-                    out.push(hit);
                 }
+                out.push(hit);
             }
         }
     }
@@ -568,6 +703,9 @@ fn judge(kind: Kind, caps: &Captures<'_>) -> Option<CheckHit> {
     let literal = group(caps, &["d", "s", "b"])?;
     let text = literal.as_bytes();
     if text.trim_ascii().is_empty() || is_template(text) {
+        return None;
+    }
+    if names_a_key(kind, text) {
         return None;
     }
     let whole = caps.get(0).expect("group 0");
@@ -608,6 +746,59 @@ fn judge(kind: Kind, caps: &Captures<'_>) -> Option<CheckHit> {
         hit = hit.with_confidence(Confidence::High);
     }
     Some(hit)
+}
+
+/// Whether the literal is the name of a variable or setting rather than a
+/// secret: `SECRET_KEY = "AWS_SECRET_ACCESS_KEY"` (a constant naming an
+/// environment variable), `SECRET_KEY = "AWSSecretKey"` or
+/// `secret_key = "aws_secret_access_key"` (a config key). A fallback to a lowercase identifier (`"my_secret_key"`) is still a
+/// hardcoded secret.
+fn names_a_key(kind: Kind, literal: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(literal) else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let camel = bytes
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let identifier = (text.contains('_') || camel)
+        && text
+            .split('_')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && bytes[0].is_ascii_alphabetic();
+    if !identifier {
+        return false;
+    }
+    let screaming = text.contains('_') && text.bytes().all(|b| !b.is_ascii_lowercase());
+    match kind {
+        Kind::Fallback => screaming,
+        Kind::Setting => screaming || is_secret_name(text),
+        Kind::Call(_) => false,
+    }
+}
+
+/// Whether `at` is inside a line comment, or (Python) inside a triple-quoted
+/// docstring: code shown in documentation is not code that runs.
+fn in_comment_or_docstring(bytes: &[u8], at: usize, language: Language) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let prefix = bytes[line_start..at].trim_ascii_start();
+    let slash_comment =
+        prefix.starts_with(b"//") || prefix.starts_with(b"/*") || prefix.starts_with(b"*");
+    let comment = match language {
+        Language::Python | Language::Ruby => prefix.starts_with(b"#"),
+        Language::Php => prefix.starts_with(b"#") || slash_comment,
+        Language::JavaScript | Language::Go | Language::Jvm => slash_comment,
+    };
+    if comment {
+        return true;
+    }
+    if language == Language::Python {
+        let before = &bytes[..at];
+        let quotes = memchr::memmem::find_iter(before, b"\"\"\"").count()
+            + memchr::memmem::find_iter(before, b"\'\'\'").count();
+        return quotes % 2 == 1;
+    }
+    false
 }
 
 /// Whether a source file holds development-only settings (`settings/local.py`,
