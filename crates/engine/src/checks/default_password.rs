@@ -162,6 +162,10 @@ impl Check for DefaultPassword {
             ),
             Example::new(
                 "docker-compose.yml",
+                "services:\n  api:\n    environment:\n      DATABASE_URL: postgres://app:${DB_PASSWORD:-changeme}@db/app\n",
+            ),
+            Example::new(
+                "docker-compose.yml",
                 "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass foobared --appendonly yes\n",
             ),
             Example::new(
@@ -414,10 +418,25 @@ impl Reporter<'_> {
                 return;
             }
         }
-        if let Some(password) = connection_password(value)
-            && let Some(weakness) = weak_password(&value[password.clone()])
-        {
-            let what = format!("the password in `{key}`");
+        let Some(password) = connection_password(value) else {
+            return;
+        };
+        // `postgres://app:${DB_PASSWORD:-changeme}@db/app` falls back too.
+        let (password, fallback) = match interpolation_default(&value[password.clone()]) {
+            Some((variable, default)) => (
+                password.start + default.start..password.start + default.end,
+                Some(variable),
+            ),
+            None => (password, None),
+        };
+        if let Some(weakness) = weak_password(&value[password.clone()]) {
+            let what = match fallback {
+                Some(variable) => format!(
+                    "the password in `{key}` falls back to {} when `{variable}` is unset",
+                    weakness.describe()
+                ),
+                None => format!("the password in `{key}`"),
+            };
             self.hit(start, sub(password), &what, weakness, "");
         }
     }

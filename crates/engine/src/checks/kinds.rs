@@ -206,7 +206,6 @@ pub fn is_test_source(path: &str) -> bool {
                 | "specs"
                 | "e2e"
                 | "testdata"
-                | "fixtures"
                 | "__mocks__"
                 | "mocks"
                 | "cypress"

@@ -468,6 +468,10 @@ pub fn is_reference(value: &str) -> bool {
 /// are not deployed, so findings there matter less.
 pub fn is_test_or_example_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
+    if lower.contains(".github/workflows/") {
+        // CI workflows are named `test.yml` and `ci.yml`; they are not tests.
+        return false;
+    }
     let mut parts: Vec<&str> = lower.split('/').collect();
     let file = parts.pop().unwrap_or("");
     let dir_hit = parts.iter().any(|dir| {
@@ -629,5 +633,6 @@ mod tests {
         assert!(!is_test_or_example_path("deploy/docker-compose.yml"));
         assert!(!is_test_or_example_path("fixtures/demo/docker-compose.yml"));
         assert!(!is_test_or_example_path("latest/compose.yaml"));
+        assert!(!is_test_or_example_path(".github/workflows/test.yml"));
     }
 }
