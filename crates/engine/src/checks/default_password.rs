@@ -31,7 +31,11 @@
 //! `secretKeyRef`/`valueFrom`, keys about a password (`PASSWORD_FILE`,
 //! `existingSecretPasswordKey`), dotenv templates (`.env.example`), CI
 //! workflows (their service containers are throwaway), and prose: Markdown is
-//! never read. In tests and examples the finding is `low`.
+//! never read.
+//!
+//! In tests, examples and docs the finding is `low`. A YAML file that is not
+//! valid YAML (a Helm template whose directives build structure) is read line
+//! by line, and the note says so.
 
 use super::{names, strings};
 use crate::check::{Check, CheckFile, CheckHit, SourceFile};
@@ -309,7 +313,7 @@ impl Check for DefaultPassword {
             format,
             low: names::is_test_or_example_path(file.path),
             path: file.path.to_string(),
-            recovered: false,
+            recovered: "",
             seen: HashSet::new(),
             out,
         };
@@ -319,7 +323,7 @@ impl Check for DefaultPassword {
                     return;
                 }
                 let yaml = file.yaml();
-                report.recovered = yaml.recovered();
+                report.recovered = super::recovered_note(yaml);
                 for doc in yaml.docs().collect::<Vec<_>>() {
                     let kind = yaml.k8s_kind(doc);
                     if format == Format::Kubernetes && kind.is_none() {
@@ -374,7 +378,8 @@ struct Reporter<'o> {
     format: Format,
     low: bool,
     path: String,
-    recovered: bool,
+    /// Added to notes when the YAML was read line by line.
+    recovered: &'static str,
     seen: HashSet<(usize, usize)>,
     out: &'o mut Vec<CheckHit>,
 }
@@ -460,9 +465,7 @@ impl Reporter<'_> {
             format!("{what} is {}", weakness.describe())
         };
         let mut note = format!("{statement} ({}{how})", self.format.label());
-        if self.recovered {
-            note.push_str("; the file is not valid YAML and was read line by line");
-        }
+        note.push_str(self.recovered);
         let mut hit = CheckHit::new(start.min(value.start)..value.end, value);
         if weakness == Weakness::Trivial {
             hit = hit.with_confidence(Confidence::Medium);

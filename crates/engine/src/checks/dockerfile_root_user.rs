@@ -15,7 +15,8 @@
 //! (assumed non-root), base images known to run as non-root by default
 //! (`…:nonroot` and `…-nonroot` tags, `gcr.io/distroless/…:nonroot`,
 //! `cgr.dev/chainguard/…`, `bitnami/…`, `…-unprivileged`), and dev container
-//! Dockerfiles (`.devcontainer/`), which are meant for development.
+//! Dockerfiles (`.devcontainer/`), which are meant for development. In tests,
+//! examples and docs the finding is `low`.
 
 use super::strings;
 use crate::check::{Check, CheckFile, CheckHit, SourceFile};

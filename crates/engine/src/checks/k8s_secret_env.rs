@@ -18,6 +18,7 @@
 //! values too short to be a credential (under 6 characters, short numbers),
 //! booleans and file paths, names about a secret (`JWT_EXPIRES_IN`,
 //! `TOKEN_URL`), and weak passwords, which `config.default-password` reports.
+//! In tests, examples and docs the finding is `low`.
 
 use super::strings;
 use crate::check::{Check, CheckFile, CheckHit, SourceFile};
@@ -184,7 +185,8 @@ fn check_var(yaml: &Yaml, var: NodeId, out: &mut Vec<CheckHit>) {
     let start = yaml.node(var).span.start.min(value.value.start);
     out.push(
         CheckHit::new(start..value.value.end, value.value.clone()).with_note(format!(
-            "`{name}` is set as a literal `env` value instead of a `secretKeyRef`"
+            "`{name}` is set as a literal `env` value instead of a `secretKeyRef`{}",
+            super::recovered_note(yaml)
         )),
     );
 }

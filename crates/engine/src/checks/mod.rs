@@ -79,3 +79,12 @@ pub(crate) fn lower_all_in_examples(path: &str, hits: &mut [CheckHit]) {
         *hit = lower_in_examples(path, taken);
     }
 }
+
+/// What a note adds when the YAML was read by the line-by-line fallback.
+pub(crate) fn recovered_note(yaml: &yaml::Yaml) -> &'static str {
+    if yaml.recovered() {
+        "; the file is not valid YAML and was read line by line"
+    } else {
+        ""
+    }
+}

@@ -28,7 +28,9 @@
 //! unresolved variables (`FROM ${BASE}` without a default,
 //! `image: ${IMAGE}`), templated values (`{{ .Values.image.tag }}`), and Helm
 //! `tag: ""` (the chart's `appVersion`). Base images in Dockerfiles and CI
-//! containers are `low`; what deployments run is `medium`.
+//! containers are `low`; what deployments run is `medium`, or `low` in tests,
+//! examples and docs. A YAML file that is not valid YAML is read line by
+//! line, and the note says so.
 
 use super::strings;
 use crate::check::{Check, CheckFile, CheckHit, SourceFile};
@@ -301,7 +303,7 @@ impl Reporter<'_, '_> {
         self.out.push(
             CheckHit::new(scalar.value.clone(), value)
                 .with_severity(self.severity)
-                .with_note(format!("{what} {note}")),
+                .with_note(format!("{what} {note}{}", super::recovered_note(self.yaml))),
         );
     }
 }

@@ -35,7 +35,10 @@
 //! `process.env.JWT_SECRET`), empty defaults, settings that are not secrets
 //! (`JWT_ALGORITHM`, `JWT_EXPIRES_IN`, `PORT`), interpolated literals, and
 //! test files (`test_*.py`, `*_test.go`, `*.spec.ts`, `tests/`…), where a
-//! fallback never reaches production.
+//! fallback never reaches production, code in comments and Python docstrings,
+//! and constants that name a variable (`SECRET_KEY = "AWS_SECRET_ACCESS_KEY"`).
+//! In development settings (`settings/local.py`, `config.dev.ts`), examples
+//! and docs the finding is `low`.
 
 use super::strings;
 use crate::check::{Check, CheckFile, CheckHit, SourceFile};
