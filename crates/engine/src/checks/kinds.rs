@@ -8,6 +8,17 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+fn starts_with_ci(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn contains_ci(name: &str, needle: &str) -> bool {
+    name.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn lower_ends_with(name: &str, suffix: &str) -> bool {
     name.len() >= suffix.len()
         && name.is_char_boundary(name.len() - suffix.len())
@@ -22,7 +33,7 @@ pub fn is_yaml(name: &str) -> bool {
 /// A Compose file: `docker-compose.yml`, `compose.yaml`,
 /// `docker-compose.prod.yml`, `compose.override.yaml`…
 pub fn is_compose(name: &str) -> bool {
-    is_yaml(name) && name.to_ascii_lowercase().contains("compose")
+    is_yaml(name) && contains_ci(name, "compose")
 }
 
 /// A GitHub Actions workflow: `.github/workflows/*.yml`.
@@ -33,14 +44,13 @@ pub fn is_workflow(path: &str) -> bool {
 
 /// A Helm values file: `values.yaml`, `values-prod.yaml`, `values.staging.yml`.
 pub fn is_helm_values(name: &str) -> bool {
-    is_yaml(name) && name.to_ascii_lowercase().starts_with("values")
+    is_yaml(name) && starts_with_ci(name, "values")
 }
 
 /// A Spring Boot configuration file: `application.yml`, `application-prod.yaml`,
 /// `bootstrap.yml`.
 pub fn is_spring_yaml(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    is_yaml(name) && (lower.starts_with("application") || lower.starts_with("bootstrap"))
+    is_yaml(name) && (starts_with_ci(name, "application") || starts_with_ci(name, "bootstrap"))
 }
 
 /// Whether a YAML file may hold Kubernetes objects, judged from its bytes:
@@ -53,11 +63,8 @@ pub fn may_be_kubernetes(bytes: &[u8]) -> bool {
 /// A Dockerfile: `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`,
 /// `Containerfile`. Not `.dockerignore` files, nor templates that render one.
 pub fn is_dockerfile(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") {
-        return false;
-    }
     const TEMPLATES: &[&str] = &[
+        ".dockerignore",
         ".j2",
         ".jinja",
         ".jinja2",
@@ -73,16 +80,16 @@ pub fn is_dockerfile(name: &str) -> bool {
         ".md",
         ".txt",
     ];
-    if TEMPLATES.iter().any(|t| lower.ends_with(t)) {
+    if TEMPLATES.iter().any(|t| lower_ends_with(name, t)) {
         return false;
     }
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("dockerfile-")
-        || lower.starts_with("containerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
+    name.eq_ignore_ascii_case("dockerfile")
+        || name.eq_ignore_ascii_case("containerfile")
+        || starts_with_ci(name, "dockerfile.")
+        || starts_with_ci(name, "dockerfile-")
+        || starts_with_ci(name, "containerfile.")
+        || lower_ends_with(name, ".dockerfile")
+        || lower_ends_with(name, ".containerfile")
 }
 
 /// A dotenv file holding real values: `.env`, `.env.production`, `db.env`
@@ -91,14 +98,14 @@ pub fn is_dotenv(name: &str) -> bool {
     if is_secret_dotenv_name(name) {
         return true;
     }
-    let lower = name.to_ascii_lowercase();
-    lower.len() > 4 && lower.ends_with(".env") && !lower.starts_with(".env")
+    name.len() > 4 && lower_ends_with(name, ".env") && !starts_with_ci(name, ".env")
 }
 
 /// Any dotenv file, templates included (`.env.example`).
 pub fn is_any_dotenv(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == ".env" || lower.starts_with(".env.") || (lower.len() > 4 && lower.ends_with(".env"))
+    name.eq_ignore_ascii_case(".env")
+        || starts_with_ci(name, ".env.")
+        || (name.len() > 4 && lower_ends_with(name, ".env"))
 }
 
 /// A Java `.properties` file other than a translation bundle
@@ -139,11 +146,10 @@ pub fn is_ini(name: &str) -> bool {
 
 /// A Redis, Valkey or KeyDB server or Sentinel configuration file.
 pub fn is_redis_conf(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".conf")
+    lower_ends_with(name, ".conf")
         && ["redis", "sentinel", "valkey", "keydb"]
             .iter()
-            .any(|w| lower.starts_with(w))
+            .any(|w| starts_with_ci(name, w))
 }
 
 /// Terraform: `*.tf`, `*.tfvars`, `*.auto.tfvars`.
@@ -170,8 +176,15 @@ pub enum Language {
 
 /// The language of a source file, from its extension.
 pub fn language(name: &str) -> Option<Language> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match ext.as_str() {
+    let ext = name.rsplit_once('.')?.1;
+    if ext.len() > 4 {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    buf[..ext.len()].copy_from_slice(ext.as_bytes());
+    buf.make_ascii_lowercase();
+    let ext = std::str::from_utf8(&buf[..ext.len()]).ok()?;
+    Some(match ext {
         "py" => Language::Python,
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => Language::JavaScript,
         "go" => Language::Go,
