@@ -29,7 +29,8 @@
 //!   `System.getenv("X") ?: "…"`, `getOrDefault("X", "…")`;
 //! - Ruby: `ENV.fetch("X", "…")`, `ENV.fetch("X") { "…" }`, `ENV["X"] || "…"`;
 //! - PHP: `env("X", "…")`, `getenv("X") ?: "…"`, `$_ENV["X"] ?? "…"`;
-//! - any language: helpers such as `getEnv("X", "…")` or `envOr("X", "…")`.
+//! - helpers: django-environ's `env("X", default="…")`, and `getEnv("X", "…")`
+//!   or `envOr("X", "…")` in Go, JavaScript, Java and Ruby code.
 //!
 //! Not reported: lookups without a default (`os.environ["JWT_SECRET"]`,
 //! `process.env.JWT_SECRET`), empty defaults, settings that are not secrets
@@ -102,24 +103,25 @@ struct Patterns {
 }
 
 impl Patterns {
-    /// Which triggers occur in `bytes`. A leftmost-longest search (with its
-    /// fast prefilter) restarted just after each hit's start finds every
-    /// trigger, given the containment table.
+    /// Which triggers occur in `bytes`: one non-overlapping leftmost-longest
+    /// pass (with the automaton's SIMD prefilter). A trigger found inside a
+    /// longer one is marked through the containment table; one that starts
+    /// inside a longer match and runs past it is only missed when it never
+    /// occurs on its own, and the triggers are chosen so that this does not
+    /// matter (`SECRET =` inside `JWT_SECRET =` belongs to a pattern that
+    /// `JWT_SECRET` triggers as well).
     fn present(&self, bytes: &[u8]) -> Vec<bool> {
         let mut present = vec![false; self.contains.len()];
         let mut missing = present.len();
-        let mut at = 0;
-        while at < bytes.len() && missing > 0 {
-            let input = aho_corasick::Input::new(bytes).range(at..);
-            let Some(hit) = self.triggers.find(input) else {
-                break;
-            };
-            at = hit.start() + 1;
+        for hit in self.triggers.find_iter(bytes) {
             for &inner in &self.contains[hit.pattern().as_usize()] {
                 if !present[inner] {
                     present[inner] = true;
                     missing -= 1;
                 }
+            }
+            if missing == 0 {
+                break;
             }
         }
         present
@@ -132,14 +134,6 @@ const GO: &[Language] = &[Language::Go];
 const JVM: &[Language] = &[Language::Jvm];
 const RB: &[Language] = &[Language::Ruby];
 const PHP: &[Language] = &[Language::Php];
-const ALL: &[Language] = &[
-    Language::Python,
-    Language::JavaScript,
-    Language::Go,
-    Language::Jvm,
-    Language::Ruby,
-    Language::Php,
-];
 
 /// A quoted string literal: `"…"` or `'…'`, one line, no escapes.
 const LIT: &str = r#"(?:[rRbBuU]{0,2}"(?P<d>[^"\\\n]*)"|[rRbBuU]{0,2}'(?P<s>[^'\\\n]*)')"#;
@@ -250,25 +244,25 @@ fn specs() -> Vec<Spec> {
             PY,
             Fallback,
             format!(r"\b(?:os\.)?(?:getenv|environ\.get)\(\s*{NAME}\s*\)\s+or\s+{LIT}"),
-            &["getenv", "environ"],
+            &[" or \"", " or '", " or\n"],
         ),
         p(
             PY,
             Fallback,
             format!(r"\b{CONFIG}\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+or\s+{LIT}"),
-            &["settings.", "config.", "conf.", "cfg."],
+            &[" or \"", " or '", " or\n"],
         ),
         p(
             PY,
             Fallback,
             format!(r"\b{CONFIG}\.get\(\s*{NAME}\s*,\s*{LIT}\s*\)"),
-            &[".get("],
+            &["settings.get(", "config.get(", "conf.get(", "cfg.get("],
         ),
         p(
             PY,
             Fallback,
             format!(r"\b{CONFIG}\.get\(\s*{NAME}\s*\)\s+or\s+{LIT}"),
-            &[".get("],
+            &[" or \"", " or '", " or\n"],
         ),
         p(
             PY,
@@ -284,7 +278,13 @@ fn specs() -> Vec<Spec> {
             format!(
                 r"(?m)^[ \t]*(?P<name>[A-Z_]*SECRET_KEY|JWT_SECRET|SESSION_SECRET|SECRET)[ \t]*=[ \t]*{LIT}"
             ),
-            &["SECRET"],
+            &[
+                "SECRET_KEY",
+                "JWT_SECRET",
+                "SESSION_SECRET",
+                "SECRET =",
+                "SECRET=",
+            ],
         ),
         p(
             PY,
@@ -473,14 +473,42 @@ fn specs() -> Vec<Spec> {
             format!(r"\$_(?:ENV|SERVER)\[\s*{NAME}\s*\]\s*\?\?\s*{LIT}"),
             &["$_ENV", "$_SERVER"],
         ),
-        // Helpers, in any language.
+        // Helpers: django-environ's `env("X", default=…)`, Laravel's
+        // `env('X', '…')`, and the `getEnv("X", "…")` helpers of Go, JS and JVM code.
         p(
-            ALL,
+            PY,
             Fallback,
             format!(
-                r"\b(?:env|Env|get_env|getEnv|GetEnv|getEnvOr\w*|GetEnvOr\w*|getEnvWithDefault|GetEnvWithDefault|getEnvDefault|GetEnvDefault|envOr\w*|EnvOr\w*|envString|EnvString|LookupEnvOr\w*|getenv_or\w*|env_or\w*)\(\s*{NAME}\s*,\s*(?:default\s*=\s*)?{LIT}\s*\)"
+                r"\b(?:env|get_env|getenv_or\w*|env_or\w*)\(\s*{NAME}\s*,\s*(?:default\s*=\s*)?{LIT}\s*\)"
             ),
-            &["env", "Env"],
+            &["environ.Env", "get_env(", "getenv_or", "env_or"],
+        ),
+        p(
+            PHP,
+            Fallback,
+            format!(r"\benv\(\s*{NAME}\s*,\s*{LIT}\s*\)"),
+            &["env("],
+        ),
+        p(
+            &[
+                Language::Go,
+                Language::JavaScript,
+                Language::Jvm,
+                Language::Ruby,
+            ],
+            Fallback,
+            format!(
+                r"\b(?:getEnv|GetEnv|getEnvOr\w*|GetEnvOr\w*|getEnvWithDefault|GetEnvWithDefault|getEnvDefault|GetEnvDefault|envOr\w*|EnvOr\w*|envString|EnvString|LookupEnvOr\w*)\(\s*{NAME}\s*,\s*{LIT}\s*\)"
+            ),
+            &[
+                "getEnv",
+                "GetEnv",
+                "envOr",
+                "EnvOr",
+                "envString",
+                "EnvString",
+                "LookupEnvOr",
+            ],
         ),
     ]
 }
