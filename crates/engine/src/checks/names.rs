@@ -464,8 +464,9 @@ pub fn is_reference(value: &str) -> bool {
     .any(|p| lower.starts_with(p))
 }
 
-/// Whether a path is a test, example, sample or documentation: settings there
-/// are not deployed, so findings there matter less.
+/// Whether a path is a test, example, sample, documentation or CI support
+/// (`ci/Dockerfile`): settings there are not deployed, so findings there
+/// matter less.
 pub fn is_test_or_example_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     if lower.contains(".github/workflows/") {
@@ -502,6 +503,10 @@ pub fn is_test_or_example_path(path: &str) -> bool {
                 | "tutorial"
                 | "tutorials"
                 | "quickstart"
+                | "ci"
+                | ".ci"
+                | ".circleci"
+                | ".buildkite"
         )
     });
     let file_hit = file.split(['.', '-', '_']).any(|w| {
@@ -634,5 +639,6 @@ mod tests {
         assert!(!is_test_or_example_path("fixtures/demo/docker-compose.yml"));
         assert!(!is_test_or_example_path("latest/compose.yaml"));
         assert!(!is_test_or_example_path(".github/workflows/test.yml"));
+        assert!(is_test_or_example_path("ci/cgroups/Dockerfile"));
     }
 }
