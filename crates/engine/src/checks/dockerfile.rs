@@ -359,7 +359,7 @@ fn parse_text(text: &str) -> Dockerfile {
 /// The escape character from a `# escape=` parser directive (default `\`).
 fn escape_char(text: &str) -> char {
     for line in text.lines() {
-        let trimmed = line.trim();
+        let trimmed = line.trim_start_matches('\u{FEFF}').trim();
         let Some(comment) = trimmed.strip_prefix('#') else {
             break;
         };
@@ -506,6 +506,13 @@ mod tests {
         let text = "\u{FEFF}FROM x:1\n";
         let stages = parse(text).stages();
         assert_eq!(&text[stages[0].image.range.clone()], "x:1");
+    }
+
+    #[test]
+    fn escape_directive_after_a_bom() {
+        let text = "\u{FEFF}# escape=`\nFROM alpine:3.20 `\n  AS base\n";
+        let stages = parse(text).stages();
+        assert_eq!(stages[0].alias.as_deref(), Some("base"));
     }
 
     #[test]
