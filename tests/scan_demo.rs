@@ -11,19 +11,37 @@ const PLANTED: &[&str] = &[
     "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",
     "7v5RZZVuZhYZfh12eHR4LB0x2BuJBrkBIQXePWt0trA",
     "MIICXAIBAAKBgQCYKTcMzl9w",
+    "Xq4Lm8Rt2Vz6Nb0Pw3Kc7Hd1Jf5Gs9Ya2Ue6Io4TyQ",
+    "your-secret-key-change-in-production",
 ];
 
+/// Everything planted in the demo: secrets and configuration mistakes.
 fn expected_findings() -> Vec<(String, String, u64)> {
     [
+        ("dockerfile.root-user", "fixtures/demo/app/Dockerfile", 1),
         ("openai.api-key", "fixtures/demo/app/settings.py", 6),
+        ("code.secret-fallback", "fixtures/demo/app/settings.py", 12),
         (
             "url-credentials.database",
             "fixtures/demo/app/settings.py",
-            11,
+            14,
         ),
         ("stripe.secret-key", "fixtures/demo/deploy/values.yaml", 6),
+        ("image.mutable-tag", "fixtures/demo/docker-compose.yml", 9),
+        (
+            "config.default-password",
+            "fixtures/demo/docker-compose.yml",
+            12,
+        ),
         ("github.pat-classic", "fixtures/demo/docs/setup.md", 11),
         ("private-key.pem", "fixtures/demo/keys/deploy_key", 1),
+        ("dotenv.committed", "fixtures/demo/web/.env.production", 1),
+        (
+            "frontend.public-secret-env",
+            "fixtures/demo/web/.env.production",
+            3,
+        ),
+        ("jwt.token", "fixtures/demo/web/.env.production", 3),
         ("jwt.token", "fixtures/demo/web/src/supabase.ts", 6),
     ]
     .iter()
@@ -32,14 +50,24 @@ fn expected_findings() -> Vec<(String, String, u64)> {
 }
 
 #[test]
-fn demo_scan_finds_exactly_the_planted_secrets() {
+fn demo_scan_finds_exactly_what_is_planted() {
     let output = tattle(&repo_root(), &["scan", "fixtures/demo", "--format", "json"]);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report = json(&output);
     assert_eq!(finding_keys(&report), expected_findings());
-    let supabase = &report["findings"][5];
+    let findings = report["findings"].as_array().unwrap();
+    let supabase = findings
+        .iter()
+        .find(|f| f["path"] == "fixtures/demo/web/src/supabase.ts")
+        .unwrap();
     assert_eq!(supabase["severity"], "critical");
     assert!(supabase["note"].as_str().unwrap().contains("service_role"));
+    let public = findings
+        .iter()
+        .find(|f| f["rule_id"] == "frontend.public-secret-env")
+        .unwrap();
+    assert_eq!(public["severity"], "critical");
+    assert_eq!(public["evidence"], "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY");
 }
 
 #[test]

@@ -5,9 +5,12 @@
 //! A check carries the same metadata and examples as a pattern rule, so
 //! `tattle rules list`, the docs and the example tests treat both alike.
 
+use crate::checks::dockerfile::Dockerfile;
+use crate::checks::yaml::Yaml;
 use crate::info::{Example, RuleInfo};
 use crate::severity::{Confidence, Severity};
-use std::ops::Range;
+use std::cell::OnceCell;
+use std::ops::{Deref, Range};
 
 /// One file as a check sees it.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +29,55 @@ impl SourceFile<'_> {
     /// The last component of the path.
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+}
+
+/// A file handed to the checks that apply to it, with the parsed forms they
+/// share. Several checks read the same YAML file or Dockerfile; the first one
+/// that asks parses it and the others reuse the result. It lives for one file
+/// on one thread, so the caches need no locks.
+///
+/// Dereferences to the [`SourceFile`], so `file.path` and `file.bytes` work as
+/// on a plain source file.
+#[derive(Debug)]
+pub struct CheckFile<'a> {
+    source: SourceFile<'a>,
+    yaml: OnceCell<Yaml>,
+    dockerfile: OnceCell<Dockerfile>,
+}
+
+impl<'a> CheckFile<'a> {
+    /// Wraps a source file; nothing is parsed until a check asks.
+    pub fn new(source: SourceFile<'a>) -> Self {
+        CheckFile {
+            source,
+            yaml: OnceCell::new(),
+            dockerfile: OnceCell::new(),
+        }
+    }
+
+    /// The plain source file.
+    pub fn source(&self) -> &SourceFile<'a> {
+        &self.source
+    }
+
+    /// The file read as YAML (parsed on first use).
+    pub fn yaml(&self) -> &Yaml {
+        self.yaml.get_or_init(|| Yaml::parse(self.source.bytes))
+    }
+
+    /// The file read as a Dockerfile (parsed on first use).
+    pub fn dockerfile(&self) -> &Dockerfile {
+        self.dockerfile
+            .get_or_init(|| Dockerfile::parse(self.source.bytes))
+    }
+}
+
+impl<'a> Deref for CheckFile<'a> {
+    type Target = SourceFile<'a>;
+
+    fn deref(&self) -> &SourceFile<'a> {
+        &self.source
     }
 }
 
@@ -88,6 +140,8 @@ pub trait Check: Send + Sync + std::fmt::Debug {
     /// whether it is committed). Called for every file, so keep it cheap.
     fn applies_to(&self, file: &SourceFile<'_>) -> bool;
     /// Examines one file and appends what it finds to `out`. Must not panic,
-    /// whatever the bytes: a file the parser rejects yields no hits.
-    fn run(&self, file: &SourceFile<'_>, out: &mut Vec<CheckHit>);
+    /// whatever the bytes: a file the parser rejects yields no hits. Parsed
+    /// forms of the file (YAML, Dockerfile) come from `file` and are shared
+    /// with the other checks that read it.
+    fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>);
 }

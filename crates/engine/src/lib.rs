@@ -24,7 +24,7 @@ pub mod ruleset;
 pub mod severity;
 pub mod validate;
 
-pub use check::{Check, CheckHit, SourceFile};
+pub use check::{Check, CheckFile, CheckHit, SourceFile};
 pub use error::RuleError;
 pub use examples::{ExampleFailure, check_examples};
 pub use info::{Example, RuleInfo, RuleKind};

@@ -1,7 +1,7 @@
 //! The matcher: keyword prefilter, then each triggered rule's regex around its
 //! keyword hits, then the entropy, placeholder, allow-list and validator filters.
 
-use crate::check::{CheckHit, SourceFile};
+use crate::check::{CheckFile, CheckHit, SourceFile};
 use crate::entropy::shannon_entropy;
 use crate::placeholder::is_placeholder;
 use crate::rule::{Compiled, PatternRule};
@@ -111,6 +111,8 @@ impl<'r> Matcher<'r> {
     /// weighed against pattern matches: a check reports a different problem
     /// (a weak password, a public variable) than a rule that found a key.
     fn run_checks(&mut self, file: &SourceFile<'_>, out: &mut Vec<RawMatch>) {
+        // Parsed forms are shared by the checks of this one file.
+        let shared = CheckFile::new(*file);
         for &index in &self.rules.check_rules {
             let Some(check) = self.rules.rule(index).as_check() else {
                 continue;
@@ -120,7 +122,7 @@ impl<'r> Matcher<'r> {
             }
             let info = &self.rules.rule(index).info;
             self.hits.clear();
-            check.run(file, &mut self.hits);
+            check.run(&shared, &mut self.hits);
             for hit in self.hits.drain(..) {
                 if hit.span.end > file.bytes.len() || hit.value.end > file.bytes.len() {
                     continue;

@@ -38,19 +38,27 @@ const SEQUENCES: &[&str] = &["0123456789", "12345678", "abcdefgh", "qwertyui"];
 /// Template and interpolation markers: the value is filled in elsewhere.
 const TEMPLATE_MARKERS: &[&str] = &["${", "{{", "}}", "$(", "%s", "%(", "#{", "<%"];
 
+/// Whether `value` is filled in elsewhere: an interpolation or template
+/// marker (`${VAR}`, `{{ .Values.x }}`, `%(x)s`, `#{x}`, `<%= x %>`) or a
+/// `<slot>`. Narrower than [`is_placeholder`]: it says nothing about words
+/// such as `changeme`, which the configuration checks report as defaults.
+pub fn is_template(value: &[u8]) -> bool {
+    if TEMPLATE_MARKERS
+        .iter()
+        .any(|m| contains(value, m.as_bytes()))
+    {
+        return true;
+    }
+    value.len() > 1 && value.first() == Some(&b'<') && value.last() == Some(&b'>')
+}
+
 /// Whether `secret` is an obvious placeholder rather than a real credential.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     if secret.is_empty() {
         return true;
     }
     let lower = secret.to_ascii_lowercase();
-    if TEMPLATE_MARKERS
-        .iter()
-        .any(|m| contains(&lower, m.as_bytes()))
-    {
-        return true;
-    }
-    if secret.first() == Some(&b'<') && secret.last() == Some(&b'>') {
+    if is_template(&lower) {
         return true;
     }
     if PLACEHOLDER_WORDS

@@ -7,7 +7,7 @@
 //! are not reported.
 
 use super::strings;
-use crate::check::{Check, CheckHit, SourceFile};
+use crate::check::{Check, CheckFile, CheckHit, SourceFile};
 use crate::info::{Example, RuleInfo, RuleKind};
 use crate::severity::{Confidence, Severity};
 
@@ -90,7 +90,7 @@ impl Check for DotenvCommitted {
         file.committed && is_secret_dotenv_name(file.file_name())
     }
 
-    fn run(&self, file: &SourceFile<'_>, out: &mut Vec<CheckHit>) {
+    fn run(&self, file: &CheckFile<'_>, out: &mut Vec<CheckHit>) {
         let mut assigned = 0usize;
         let mut first: Option<(std::ops::Range<usize>, std::ops::Range<usize>)> = None;
         let mut offset = 0usize;
