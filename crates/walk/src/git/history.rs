@@ -260,43 +260,67 @@ impl<'r> TreeWalker<'r> {
             if !self.seen_trees.insert(tree) {
                 continue;
             }
-            let Some(entries) = read_tree(self.repo, &tree, &mut self.buffer) else {
-                self.result.missing_trees.push(tree);
-                continue;
+            // Entries are read in place: most of a tree's entries were seen
+            // in an earlier commit, and only new ones need an owned name.
+            let data = match self.repo.objects.try_find(&tree, &mut self.buffer) {
+                Ok(Some(data)) if data.kind == gix::object::Kind::Tree => data,
+                _ => {
+                    self.result.missing_trees.push(tree);
+                    continue;
+                }
             };
-            for entry in entries {
-                match entry.kind {
+            for entry in gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash) {
+                let Ok(entry) = entry else {
+                    self.result.missing_trees.push(tree);
+                    break;
+                };
+                let id = entry.oid.to_owned();
+                let name = || String::from_utf8_lossy(entry.filename);
+                match entry_kind(entry.mode) {
                     EntryKind::Tree => {
-                        if !self.seen_trees.contains(&entry.id) {
-                            stack.push((entry.id, join(&prefix, &entry.name)));
+                        if !self.seen_trees.contains(&id) {
+                            stack.push((id, join(&prefix, &name())));
                         }
                     }
                     EntryKind::Blob => {
-                        if self.seen_blobs.insert(entry.id)
+                        if self.seen_blobs.insert(id)
                             && let Some(commit) = commit
                         {
                             self.result.found.push(PlannedBlob {
-                                id: entry.id,
+                                id,
                                 first: Occurrence {
                                     commit,
-                                    path: join(&prefix, &entry.name),
+                                    path: join(&prefix, &name()),
                                 },
                             });
                         }
                     }
                     EntryKind::Link => {
                         if commit.is_some() {
-                            self.result.symlinks.insert(entry.id);
+                            self.result.symlinks.insert(id);
                         }
                     }
                     EntryKind::Submodule => {
                         if commit.is_some() {
-                            self.result.submodules.insert(join(&prefix, &entry.name));
+                            self.result.submodules.insert(join(&prefix, &name()));
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// What kind of entry a tree entry's mode says it is.
+fn entry_kind(mode: gix::objs::tree::EntryMode) -> EntryKind {
+    if mode.is_tree() {
+        EntryKind::Tree
+    } else if mode.is_commit() {
+        EntryKind::Submodule
+    } else if mode.is_link() {
+        EntryKind::Link
+    } else {
+        EntryKind::Blob
     }
 }
 
@@ -317,16 +341,7 @@ fn read_tree(repo: &gix::Repository, id: &ObjectId, buffer: &mut Vec<u8>) -> Opt
     let mut entries = Vec::new();
     for entry in gix::objs::TreeRefIter::from_bytes(data.data, data.object_hash) {
         let entry = entry.ok()?;
-        let mode = entry.mode;
-        let kind = if mode.is_tree() {
-            EntryKind::Tree
-        } else if mode.is_commit() {
-            EntryKind::Submodule
-        } else if mode.is_link() {
-            EntryKind::Link
-        } else {
-            EntryKind::Blob
-        };
+        let kind = entry_kind(entry.mode);
         entries.push(Entry {
             name: String::from_utf8_lossy(entry.filename).into_owned(),
             id: entry.oid.to_owned(),
