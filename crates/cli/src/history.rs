@@ -12,7 +12,7 @@ use tattle_engine::{RuleSet, SourceFile};
 use tattle_walk::git::commits::{self, CommitIndex};
 use tattle_walk::git::history::{self, BlobVisitor, HistoryOptions, HistoryPlan, PlannedBlob};
 use tattle_walk::git::{ObjectId, Repository, some_ids};
-use tattle_walk::{SkipReason, WalkError};
+use tattle_walk::{ChunkSize, SkipReason, WalkError};
 
 /// Unreadable blobs listed by id in the warning, at most.
 const LISTED_IDS: usize = 5;
@@ -31,8 +31,11 @@ pub fn scan_history(
     let mut outcome = ScanOutcome::default();
     let plan = history::plan(repo, options)?;
     counters.set_total(plan.blobs.len() as u64);
+    let chunk_size = crate::file_scan::chunk_size(rules);
     let visitors = history::read_blobs(repo, &plan, options, || HistoryVisitor {
         scanner: FileScanner::new(rules, filters, finding_options),
+        chunk_size,
+        buffer: Vec::new(),
         filters,
         counters,
         found: Vec::new(),
@@ -72,6 +75,8 @@ struct BlobFinding {
 /// One reading thread's scanner.
 struct HistoryVisitor<'a> {
     scanner: FileScanner<'a>,
+    chunk_size: ChunkSize,
+    buffer: Vec<u8>,
     filters: &'a Filters,
     counters: &'a Counters,
     found: Vec<BlobFinding>,
@@ -93,7 +98,13 @@ impl BlobVisitor for HistoryVisitor<'_> {
             committed: true,
         };
         let mut findings = Vec::new();
-        self.scanner.scan(&file, |_| true, &mut findings);
+        self.scanner.scan_bytes(
+            &file,
+            self.chunk_size,
+            &mut self.buffer,
+            |_| true,
+            &mut findings,
+        );
         self.found
             .extend(findings.into_iter().map(|finding| BlobFinding {
                 finding,

@@ -137,6 +137,7 @@ fn tree_outcome(args: &ScanArgs) -> Result<(ScanOutcome, RuleSet)> {
         respect_ignore: !args.no_ignore,
         max_file_size: max_file_size(&args.common, &config),
         threads: args.common.threads.unwrap_or(0),
+        chunk_size: file_scan::chunk_size(&rules),
     };
     let options = FindingOptions {
         show_secrets: args.output.show_secrets,

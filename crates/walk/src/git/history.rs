@@ -20,6 +20,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Bytes of decoded delta bases the planning phase keeps.
 const PLAN_PACK_CACHE: usize = 16 << 20;
 
+/// Largest allocation pack decoding may make, unless the size limit is
+/// higher: one object inflated whole, or the pack's delta tree. A damaged
+/// or hostile pack can claim any size in an entry's header; above this, the
+/// pack is left to the object-by-object reading, which skips a blob above
+/// the size limit by its header, without inflating it.
+const PACK_ALLOC_FLOOR: u64 = 1 << 30;
+
 /// What to audit and how.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
@@ -537,7 +544,13 @@ where
             traversal: gix::odb::pack::index::traverse::Algorithm::DeltaTreeLookup,
             thread_limit: Some(threads),
             check: gix::odb::pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
-            alloc_limit_bytes: None,
+            alloc_limit_bytes: Some(
+                options
+                    .max_blob_size
+                    .max(PACK_ALLOC_FLOOR)
+                    .try_into()
+                    .unwrap_or(usize::MAX),
+            ),
             make_pack_lookup_cache: || gix::odb::pack::cache::Never,
         };
         // A pack that cannot be traversed leaves its blobs to the fallback below.
