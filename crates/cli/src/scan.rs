@@ -149,7 +149,7 @@ impl TreeVisitor<'_> {
         match reason {
             SkipReason::Binary => self.outcome.stats.binary_skipped += 1,
             SkipReason::Symlink => self.outcome.stats.symlinks_skipped += 1,
-            SkipReason::TooLarge { .. } | SkipReason::NotRegular => {
+            SkipReason::TooLarge { .. } | SkipReason::NotRegular | SkipReason::Vanished => {
                 self.outcome.skipped.push(Skipped {
                     path: display_path(path),
                     reason: reason.to_string(),

@@ -25,6 +25,8 @@ pub enum SkipReason {
     Symlink,
     /// It is a FIFO, socket or device.
     NotRegular,
+    /// It was deleted after the walk listed it and before it was read.
+    Vanished,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -36,6 +38,7 @@ impl std::fmt::Display for SkipReason {
             }
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
             SkipReason::NotRegular => f.write_str("not a regular file"),
+            SkipReason::Vanished => f.write_str("deleted while the scan ran"),
         }
     }
 }

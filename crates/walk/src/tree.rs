@@ -227,6 +227,10 @@ fn read_and_visit<V: FileVisitor>(
     match read {
         Ok(FileRead::Scanned { .. }) => {}
         Ok(FileRead::Skipped(reason)) => visitor.skipped(path, reason),
+        // Listed by the walk, gone when opened: nothing is left to scan.
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            visitor.skipped(path, SkipReason::Vanished)
+        }
         Err(err) => visitor.error(WalkError::new(path, err)),
     }
     // A file larger than a chunk leaves a full-size buffer: give it back.
@@ -355,5 +359,41 @@ fn walk_error(err: ignore::Error) -> WalkError {
         ),
         ignore::Error::Io(err) => WalkError::new("", err),
         other => WalkError::new("", other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Recorder {
+        files: usize,
+        skipped: Vec<SkipReason>,
+        errors: Vec<String>,
+    }
+
+    impl FileVisitor for Recorder {
+        fn file(&mut self, _: &Path, _: &Chunk<'_>, _: bool) {
+            self.files += 1;
+        }
+        fn skipped(&mut self, _: &Path, reason: SkipReason) {
+            self.skipped.push(reason);
+        }
+        fn error(&mut self, error: WalkError) {
+            self.errors.push(error.to_string());
+        }
+    }
+
+    #[test]
+    fn a_file_deleted_before_it_is_read_is_skipped_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut recorder = Recorder::default();
+        let size = ChunkSize::new(1 << 20, 1 << 10);
+        let gone = dir.path().join("gone.txt");
+        read_and_visit(&gone, false, 100, size, &mut Vec::new(), &mut recorder);
+        assert_eq!(recorder.skipped, [SkipReason::Vanished]);
+        assert!(recorder.errors.is_empty());
+        assert_eq!(recorder.files, 0);
     }
 }

@@ -73,6 +73,9 @@ pub struct HistoryPlan {
     pub submodules: usize,
     /// Symbolic links met (their content is a path, not scanned).
     pub symlinks: usize,
+    /// Trees, commits and refs that could not be read: with no blob read
+    /// either, nothing of the history could be audited.
+    pub unreadable: usize,
 }
 
 /// Receives each planned blob's bytes. One visitor per reading thread.
@@ -99,6 +102,7 @@ pub fn plan(
     let graph = commits::collect(&repo.to_thread_local(), &options.refs)?;
     let mut plan = HistoryPlan {
         warnings: graph.warnings.clone(),
+        unreadable: graph.unreadable,
         ..HistoryPlan::default()
     };
     let segments: Vec<std::ops::Range<usize>> = (0..graph.commits.len())
@@ -194,6 +198,7 @@ fn merge_walks(walked: Vec<TreeWalk>, plan: &mut HistoryPlan) {
         .sort_by(|a, b| (a.first.commit, &a.first.path).cmp(&(b.first.commit, &b.first.path)));
     plan.submodules = submodules.len();
     plan.symlinks = symlinks.len();
+    plan.unreadable += missing_trees.len();
     if !missing_trees.is_empty() {
         let mut missing: Vec<ObjectId> = missing_trees.into_iter().collect();
         missing.sort();
