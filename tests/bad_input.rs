@@ -538,6 +538,31 @@ fn files_deleted_while_the_scan_runs_are_skipped_and_the_rest_is_scanned() {
     }
 }
 
+#[test]
+fn symlinks_out_of_the_tree_are_never_followed_in_any_mode() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("id.env"), secret_line()).unwrap();
+    let mut repo = TestRepo::new();
+    repo.write(&[("readme.md", "hello\n")]);
+    let root = repo.path().to_path_buf();
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, root.join(name)).unwrap();
+    };
+    link(&outside.path().join("id.env"), "link.env");
+    link(outside.path(), "linkdir");
+    repo.commit("links to a secret outside the repository");
+    link(&outside.path().join("id.env"), "staged.env");
+    repo.git(&["add", "staged.env"]);
+    for mode in ["scan", "history", "staged"] {
+        let (exit, report) = json_run(repo.path(), &[mode]);
+        assert_eq!(exit, 0, "{mode}: {report}");
+        assert_eq!(places(&report), [], "{mode}");
+        assert_eq!(report["errors"], serde_json::json!([]), "{mode}");
+    }
+    let (_, report) = json_run(repo.path(), &["scan"]);
+    assert_eq!(report["summary"]["symlinks_skipped"], 3);
+}
+
 // ---------------------------------------------------------------------------
 // Damaged git repositories
 
