@@ -1,0 +1,339 @@
+//! The bodies of tattle's fuzz targets, one function per target.
+//!
+//! Each takes the fuzzer's bytes and panics on a broken property. They live
+//! here, not in `fuzz_targets/`, so that the workspace's test suite runs the
+//! same functions on every input kept in `fuzz/regressions/` (see
+//! `tests/fuzz_regressions.rs`): a crash, once fixed, stays fixed.
+//!
+//! Structured inputs are read from the bytes by a small [`Input`] reader
+//! rather than `arbitrary`, so this file compiles with tattle's own
+//! dependencies alone.
+
+use std::sync::OnceLock;
+use tattle_cli::config::Config;
+use tattle_cli::filter::Filters;
+use tattle_cli::finding::FindingBuilder;
+use tattle_cli::report::{JsonReporter, Report, ReportRun, Reporter, SarifReporter, TextReporter};
+use tattle_cli::scan::{ScanError, ScanOutcome, Skipped};
+use tattle_engine::checks::{dockerfile, keyvalue, yaml};
+use tattle_engine::{Confidence, RawMatch, RuleSet, Severity, SourceFile};
+
+/// A fuzz target's body: panics when a property breaks.
+pub type Target = fn(&[u8]);
+
+/// Every fuzz target by name, for the regression test.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("matcher", matcher),
+    ("rule_file", rule_file),
+    ("config", config),
+    ("yaml", yaml_tree),
+    ("dockerfile", dockerfile_parser),
+    ("keyvalue", keyvalue_formats),
+    ("report", report),
+];
+
+/// Paths that make the structured checks read a file, and plain source files.
+pub const PATHS: &[&str] = &[
+    "notes.txt",
+    "docker-compose.yml",
+    "k8s/deployment.yaml",
+    "charts/app/values.yaml",
+    "charts/app/templates/secret.yaml",
+    ".github/workflows/ci.yml",
+    "src/main/resources/application.yml",
+    "Dockerfile",
+    ".env",
+    ".env.production",
+    "application.properties",
+    "my.cnf",
+    "redis.conf",
+    "main.tf",
+    "settings.py",
+    "server.ts",
+    "main.go",
+    "Config.java",
+    "config.rb",
+    "config.php",
+    "id_rsa",
+    "app.json",
+];
+
+/// The built-in rules, built once per process.
+pub fn builtin_rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules load"))
+}
+
+/// Reads structured values off the fuzzer's bytes; past the end, zeros.
+pub struct Input<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Input<'a> {
+    /// Reads from `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Input { bytes }
+    }
+
+    /// One byte.
+    pub fn byte(&mut self) -> u8 {
+        match self.bytes.split_first() {
+            Some((&first, rest)) => {
+                self.bytes = rest;
+                first
+            }
+            None => 0,
+        }
+    }
+
+    /// A number below `bound` (0 when `bound` is 0).
+    pub fn below(&mut self, bound: usize) -> usize {
+        let value = u16::from_le_bytes([self.byte(), self.byte()]) as usize;
+        if bound == 0 { 0 } else { value % bound }
+    }
+
+    /// Up to `max` bytes, its length read first.
+    pub fn slice(&mut self, max: usize) -> &'a [u8] {
+        let len = self.below(max + 1).min(self.bytes.len());
+        let (taken, rest) = self.bytes.split_at(len);
+        self.bytes = rest;
+        taken
+    }
+
+    /// Whatever is left.
+    pub fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.bytes)
+    }
+}
+
+/// The matcher, with every built-in rule, on arbitrary bytes at a path that
+/// makes the structured checks read them: never panics, and every span lies
+/// inside the input, value inside match.
+pub fn matcher(data: &[u8]) {
+    let mut input = Input::new(data);
+    let path = PATHS[input.below(PATHS.len())];
+    let committed = input.byte() & 1 == 1;
+    let bytes = input.rest();
+    let rules = builtin_rules();
+    let mut matcher = rules.matcher();
+    let file = SourceFile {
+        path,
+        bytes,
+        committed,
+    };
+    for found in matcher
+        .scan(&file)
+        .iter()
+        .chain(&matcher.scan_patterns(&file))
+    {
+        assert!(found.span.start <= found.span.end && found.span.end <= bytes.len());
+        assert!(found.secret.start <= found.secret.end && found.secret.end <= bytes.len());
+        assert!(found.rule < rules.rules().len());
+    }
+}
+
+/// A rule file: parsing, checking and compiling never panic, and a file
+/// that loads gives a rule set whose examples can be run.
+pub fn rule_file(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(specs) = tattle_engine::parse_rule_file(&text, "fuzz.toml") else {
+        return;
+    };
+    let Ok(rules) = RuleSet::from_specs(specs) else {
+        return;
+    };
+    let _ = tattle_engine::check_examples(&rules);
+}
+
+/// `.tattle.toml`: parsing never panics, and a config that parses gives a
+/// rule set (or a clean error) and filters.
+pub fn config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(config) = Config::parse(&text, "fuzz.toml") else {
+        return;
+    };
+    let _ = tattle_cli::rules_cmd::build_rule_set(&config);
+    let _ = Filters::new(&config.allowlist, None);
+    let _ = config.max_file_size();
+}
+
+/// The YAML tree the checks read: parsing arbitrary bytes and walking every
+/// node with every helper never panics, and ranges stay inside the input.
+pub fn yaml_tree(data: &[u8]) {
+    let tree = yaml::Yaml::parse(data);
+    for id in 0..tree.len() {
+        let node = tree.resolve(id);
+        assert!(node < tree.len());
+        let _ = tree.items(id);
+        for (key, value) in tree.entries(id) {
+            assert!(key < tree.len() && value < tree.len());
+            let _ = tree.str(key);
+        }
+        let span = &tree.node(id).span;
+        assert!(span.start <= span.end && span.end <= data.len(), "{span:?}");
+        if let Some(scalar) = tree.scalar(id) {
+            assert!(scalar.value.end <= data.len(), "{:?}", scalar.value);
+            if scalar.exact {
+                let _ = scalar.sub_range(0..scalar.text.len());
+            }
+        }
+        let _ = tree.literal(id);
+        let _ = tree.get(id, "image");
+        let _ = tree.path(id, &["spec", "containers"]);
+        let _ = tree.is_template_filled(id);
+    }
+    for doc in tree.docs() {
+        let _ = tree.k8s_kind(doc);
+        let _ = tree.doc_nodes(doc);
+    }
+}
+
+/// The Dockerfile parser: instructions, stages, `ARG` defaults, assignments
+/// and substitution never panic, and word ranges stay inside the input.
+pub fn dockerfile_parser(data: &[u8]) {
+    let file = dockerfile::Dockerfile::parse(data);
+    let args = file.global_args();
+    for stage in file.stages() {
+        assert!(stage.image.range.end <= data.len());
+        assert!(stage.body.end <= file.instructions.len());
+    }
+    for instruction in &file.instructions {
+        assert!(instruction.span.end <= data.len(), "{:?}", instruction.span);
+        for word in &instruction.args {
+            assert!(word.range.end <= data.len(), "{:?}", word.range);
+            let _ = dockerfile::substitute(&word.text, &args);
+            let _ = dockerfile::unquote(&word.text);
+        }
+        for assignment in dockerfile::assignments(instruction) {
+            assert!(assignment.name_range.end <= data.len());
+            assert!(assignment.value_range.end <= data.len());
+            if let Some(value) = &assignment.value {
+                let _ = dockerfile::substitute(value, &args);
+            }
+        }
+    }
+}
+
+/// The key/value line formats: dotenv, `.properties`, INI, Redis and
+/// Terraform readers never panic, and key and value ranges stay inside the input.
+pub fn keyvalue_formats(data: &[u8]) {
+    type Reader = fn(&[u8]) -> Vec<keyvalue::Entry>;
+    let readers: [Reader; 5] = [
+        keyvalue::dotenv,
+        keyvalue::properties,
+        keyvalue::ini,
+        keyvalue::redis_conf,
+        keyvalue::terraform,
+    ];
+    for read in readers {
+        for entry in read(data) {
+            assert!(entry.key_range.end <= data.len(), "{entry:?}");
+            assert!(entry.value_range.end <= data.len(), "{entry:?}");
+        }
+    }
+}
+
+/// The report writers on arbitrary findings, built through the public API
+/// (raw matches of built-in rules on arbitrary bytes at arbitrary paths):
+/// JSON parses back with every finding, SARIF reads back as SARIF with
+/// every result, the text report is written, and SARIF never holds a
+/// secret, not even redacted.
+pub fn report(data: &[u8]) {
+    let rules = builtin_rules();
+    let mut input = Input::new(data);
+    let count = input.below(4);
+    let mut outcome = ScanOutcome::default();
+    let mut secrets: Vec<(Vec<u8>, String)> = Vec::new();
+    for _ in 0..count {
+        let path = String::from_utf8_lossy(input.slice(40)).into_owned();
+        let bytes = input.slice(200);
+        let show = input.byte() & 1 == 1;
+        let rule = input.below(rules.rules().len());
+        let start = input.below(bytes.len() + 1);
+        let end = start + input.below(bytes.len() - start + 1);
+        let note = match input.byte() % 3 {
+            0 => None,
+            _ => Some(String::from_utf8_lossy(input.slice(30)).into_owned()),
+        };
+        let raw = RawMatch {
+            rule,
+            span: start..end,
+            secret: start..end,
+            severity: [
+                Severity::Low,
+                Severity::Medium,
+                Severity::High,
+                Severity::Critical,
+            ][input.below(4)],
+            confidence: [Confidence::Low, Confidence::Medium, Confidence::High][input.below(3)],
+            note: note.clone(),
+        };
+        let builder = FindingBuilder::new(bytes, &path, show);
+        let finding = builder.build(&raw, rules.rule(rule));
+        assert!(finding.line >= 1 && finding.column >= 1);
+        assert!(finding.end_line >= finding.line);
+        if rules.rule(rule).info.sensitive {
+            secrets.push((
+                bytes[start..end].to_vec(),
+                path.clone() + &note.unwrap_or_default(),
+            ));
+        }
+        outcome.findings.push(finding);
+    }
+    if input.byte() & 1 == 1 {
+        outcome.skipped.push(Skipped {
+            path: String::from_utf8_lossy(input.slice(20)).into_owned(),
+            reason: "file is 2 bytes, above the 1-byte limit".into(),
+        });
+        outcome.errors.push(ScanError {
+            path: String::from_utf8_lossy(input.slice(20)).into_owned(),
+            reason: String::from_utf8_lossy(input.slice(20)).into_owned(),
+        });
+        outcome
+            .warnings
+            .push(String::from_utf8_lossy(input.slice(20)).into_owned());
+    }
+    let findings = outcome.findings.len();
+    let runs = [ReportRun::single(outcome, rules)];
+    let report = Report {
+        runs: &runs,
+        mode: "scan",
+    };
+
+    let mut json = Vec::new();
+    JsonReporter
+        .write(&report, &mut json)
+        .expect("JSON is written");
+    let value: serde_json::Value = serde_json::from_slice(&json).expect("JSON parses");
+    assert_eq!(value["findings"].as_array().map(Vec::len), Some(findings));
+
+    let mut sarif = Vec::new();
+    SarifReporter
+        .write(&report, &mut sarif)
+        .expect("SARIF is written");
+    let log: serde_sarif::sarif::Sarif = serde_json::from_slice(&sarif).expect("SARIF reads back");
+    let results = log.runs[0].results.as_ref().map_or(0, Vec::len);
+    assert_eq!(results, findings);
+    let sarif_text = String::from_utf8_lossy(&sarif);
+    for (secret, context) in &secrets {
+        let secret = String::from_utf8_lossy(secret);
+        // Short or common values can occur in rule metadata or in a path.
+        if secret.len() >= 12
+            && !context.contains(secret.as_ref())
+            && !secret.contains(['"', '\\'])
+            && secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+        {
+            assert!(
+                !sarif_text.contains(secret.as_ref()),
+                "SARIF holds a secret"
+            );
+        }
+    }
+
+    let mut text = Vec::new();
+    TextReporter
+        .write(&report, &mut text)
+        .expect("text is written");
+}
