@@ -243,7 +243,9 @@ pub fn report(data: &[u8]) {
     let mut input = Input::new(data);
     let count = input.below(4);
     let mut outcome = ScanOutcome::default();
-    let mut secrets: Vec<(Vec<u8>, String)> = Vec::new();
+    let mut secrets: Vec<Vec<u8>> = Vec::new();
+    // Paths and notes are reported as given: a secret may be part of one.
+    let mut context = String::new();
     for _ in 0..count {
         let path = String::from_utf8_lossy(input.slice(40)).into_owned();
         let bytes = input.slice(200);
@@ -273,25 +275,27 @@ pub fn report(data: &[u8]) {
         assert!(finding.line >= 1 && finding.column >= 1);
         assert!(finding.end_line >= finding.line);
         if rules.rule(rule).info.sensitive {
-            secrets.push((
-                bytes[start..end].to_vec(),
-                path.clone() + &note.unwrap_or_default(),
-            ));
+            secrets.push(bytes[start..end].to_vec());
         }
+        context.push_str(&path);
+        context.push_str(&note.unwrap_or_default());
         outcome.findings.push(finding);
     }
     if input.byte() & 1 == 1 {
+        let mut text = || {
+            let text = String::from_utf8_lossy(input.slice(20)).into_owned();
+            context.push_str(&text);
+            text
+        };
         outcome.skipped.push(Skipped {
-            path: String::from_utf8_lossy(input.slice(20)).into_owned(),
+            path: text(),
             reason: "file is 2 bytes, above the 1-byte limit".into(),
         });
         outcome.errors.push(ScanError {
-            path: String::from_utf8_lossy(input.slice(20)).into_owned(),
-            reason: String::from_utf8_lossy(input.slice(20)).into_owned(),
+            path: text(),
+            reason: text(),
         });
-        outcome
-            .warnings
-            .push(String::from_utf8_lossy(input.slice(20)).into_owned());
+        outcome.warnings.push(text());
     }
     let findings = outcome.findings.len();
     let runs = [ReportRun::single(outcome, rules)];
@@ -315,7 +319,7 @@ pub fn report(data: &[u8]) {
     let results = log.runs[0].results.as_ref().map_or(0, Vec::len);
     assert_eq!(results, findings);
     let sarif_text = String::from_utf8_lossy(&sarif);
-    for (secret, context) in &secrets {
+    for secret in &secrets {
         let secret = String::from_utf8_lossy(secret);
         // Short or common values can occur in rule metadata or in a path.
         if secret.len() >= 12
