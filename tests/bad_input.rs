@@ -171,10 +171,10 @@ fn is_root() -> bool {
 // Encodings and binary look-alikes
 
 #[test]
-fn utf16_and_binary_look_alikes_are_skipped_as_binary_and_the_rest_is_scanned() {
-    let dir = tempfile::tempdir().unwrap();
+fn utf16_text_is_decoded_and_binary_look_alikes_are_told_apart_in_every_mode() {
+    let mut repo = TestRepo::new();
     let utf16 = |big_endian: bool| -> Vec<u8> {
-        let text = secret_line();
+        let text = format!("# exported\r\n{}", secret_line());
         let mut bytes = if big_endian {
             vec![0xFE, 0xFF]
         } else {
@@ -191,10 +191,13 @@ fn utf16_and_binary_look_alikes_are_skipped_as_binary_and_the_rest_is_scanned() 
         bytes
     };
     let files: Vec<(&str, Vec<u8>)> = vec![
+        // PowerShell's `>`: UTF-16 with a byte-order mark.
         ("utf16le.txt", utf16(false)),
         ("utf16be.txt", utf16(true)),
-        // A lone surrogate and an odd length: invalid UTF-16.
+        // Unpaired surrogates and an odd length: invalid UTF-16, read anyway.
         ("broken16.txt", b"\xff\xfe\x00\xd8a\x00b".to_vec()),
+        // A byte-order mark, then NUL characters: binary.
+        ("nul16.bin", b"\xff\xfe\x00\x00\x00\x00\x01\x00".to_vec()),
         // Text for 8 KiB, then binary: git calls it text, and so does tattle.
         ("late.bin", {
             let mut bytes = vec![b'a'; 8 << 10];
@@ -211,20 +214,35 @@ fn utf16_and_binary_look_alikes_are_skipped_as_binary_and_the_rest_is_scanned() 
         ("plain.env", secret_line().into_bytes()),
     ];
     for (name, bytes) in &files {
-        std::fs::write(dir.path().join(name), bytes).unwrap();
+        std::fs::write(repo.path().join(name), bytes).unwrap();
     }
-    let (exit, report) = json_run(dir.path(), &["scan"]);
-    assert_eq!(exit, 1, "{report}");
-    assert_eq!(
-        places(&report),
-        [
-            ("late.bin".to_string(), 3, 3),
-            ("latin1.txt".to_string(), 3, 3),
-            ("plain.env".to_string(), 1, 3)
-        ]
-    );
-    assert_eq!(report["summary"]["binary_skipped"], 3, "{report}");
-    assert_eq!(report["errors"], serde_json::json!([]));
+    repo.commit("encodings");
+    let expected = [
+        ("late.bin".to_string(), 3, 3),
+        ("latin1.txt".to_string(), 3, 3),
+        ("plain.env".to_string(), 1, 3),
+        ("utf16be.txt".to_string(), 2, 3),
+        ("utf16le.txt".to_string(), 2, 3),
+    ];
+    for mode in ["scan", "history"] {
+        let (exit, report) = json_run(repo.path(), &[mode]);
+        assert_eq!(exit, 1, "{mode}: {report}");
+        assert_eq!(places(&report), expected, "{mode}");
+        assert_eq!(report["summary"]["binary_skipped"], 1, "{mode}: {report}");
+        assert_eq!(report["errors"], serde_json::json!([]), "{mode}");
+    }
+    // Staged: the same files again under new names.
+    for (name, bytes) in &files {
+        std::fs::write(repo.path().join(format!("staged-{name}")), bytes).unwrap();
+    }
+    repo.git(&["add", "."]);
+    let (exit, report) = json_run(repo.path(), &["staged"]);
+    assert_eq!(exit, 1, "staged: {report}");
+    let staged: Vec<_> = expected
+        .iter()
+        .map(|(path, line, column)| (format!("staged-{path}"), *line, *column))
+        .collect();
+    assert_eq!(places(&report), staged);
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 //! detection applied.
 
 use crate::chunk::{self, Chunk, ChunkSize, Ended};
+use crate::utf16::{self, Utf16Reader};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -81,12 +82,26 @@ pub fn read_file(
     }
     let mut probe = [0u8; BINARY_PROBE];
     let probed = read_up_to(&mut file, &mut probe)?;
-    if is_binary(&probe[..probed]) {
-        return Ok(FileRead::Skipped(SkipReason::Binary));
-    }
-    let input = (&probe[..probed]).chain(file);
+    let probe = &probe[..probed];
     // A file that grew while being read is still held to the limit.
-    match chunk::read_chunks(input, size_now, size, limit, buffer, visit)? {
+    let ended = match utf16::byte_order_mark(probe) {
+        Some(order) => {
+            // UTF-16 text, read as UTF-8 (at most 1.5 times as long).
+            if utf16::decode(probe).is_some_and(|text| is_binary(&text)) {
+                return Ok(FileRead::Skipped(SkipReason::Binary));
+            }
+            let input = Utf16Reader::new(probe[2..].chain(file), order);
+            let decoded_limit = limit.saturating_add(limit / 2);
+            chunk::read_chunks(input, size_now, size, decoded_limit, buffer, visit)?
+        }
+        None => {
+            if is_binary(probe) {
+                return Ok(FileRead::Skipped(SkipReason::Binary));
+            }
+            chunk::read_chunks(probe.chain(file), size_now, size, limit, buffer, visit)?
+        }
+    };
+    match ended {
         Ended::Complete { total } => Ok(FileRead::Scanned { bytes: total }),
         Ended::OverLimit { read } => Ok(FileRead::Skipped(SkipReason::TooLarge {
             size: read,
@@ -121,6 +136,17 @@ fn read_up_to(input: &mut impl Read, into: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
+}
+
+/// The text of a blob already in memory: itself, UTF-16 decoded to UTF-8,
+/// or `None` when it is binary.
+pub fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    match utf16::decode(bytes) {
+        Some(text) if is_binary(&text) => None,
+        Some(text) => Some(std::borrow::Cow::Owned(text)),
+        None if is_binary(bytes) => None,
+        None => Some(std::borrow::Cow::Borrowed(bytes)),
+    }
 }
 
 /// Whether a NUL byte occurs among the first few KiB, as git decides.

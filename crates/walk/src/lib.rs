@@ -13,6 +13,7 @@ pub mod error;
 pub mod git;
 pub mod tracked;
 pub mod tree;
+pub mod utf16;
 
 pub use chunk::{Chunk, ChunkSize};
 pub use content::{FileRead, SkipReason};

@@ -651,10 +651,11 @@ fn visit_blob<V: BlobVisitor>(visitor: &mut V, blob: &PlannedBlob, data: &[u8], 
                 limit,
             },
         );
-    } else if crate::content::is_binary(data) {
-        visitor.skipped(blob, SkipReason::Binary);
     } else {
-        visitor.blob(blob, data);
+        match crate::content::text_of(data) {
+            Some(text) => visitor.blob(blob, &text),
+            None => visitor.skipped(blob, SkipReason::Binary),
+        }
     }
 }
 
