@@ -160,3 +160,79 @@ impl<'a> FileScanner<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Allowlist;
+
+    /// (rule, line, column, end line, end column) of every finding.
+    fn keys(findings: &[Finding]) -> Vec<(String, usize, usize, usize, usize)> {
+        let mut keys: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.clone(),
+                    f.line,
+                    f.column,
+                    f.end_line,
+                    f.end_column,
+                )
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn a_file_scanned_in_chunks_gives_the_findings_of_the_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/demo");
+        let mut sample = Vec::new();
+        for file in [
+            "app/settings.py",
+            "keys/deploy_key",
+            "web/src/supabase.ts",
+            "docs/setup.md",
+        ] {
+            sample.extend(std::fs::read(root.join(file)).unwrap());
+        }
+        // Copies of the demo's secrets (keys, tokens, a multi-line private
+        // key) at shifting offsets, long lines and multi-byte text between
+        // them, so that chunk boundaries fall everywhere.
+        let mut text = Vec::new();
+        let mut n = 0;
+        while text.len() < 3 << 20 {
+            text.extend_from_slice(&sample);
+            text.extend(std::iter::repeat_n(b'x', n * 7919 % 70_000));
+            text.extend_from_slice("é😀 ".repeat(n % 50).as_bytes());
+            if n % 3 == 0 {
+                text.push(b'\n');
+            }
+            n += 1;
+        }
+        let rules = RuleSet::builtin().unwrap();
+        let filters = Filters::new(&Allowlist::default(), None).unwrap();
+        let options = FindingOptions {
+            show_secrets: false,
+        };
+        let file = SourceFile {
+            path: "notes.txt",
+            bytes: &text,
+            committed: true,
+        };
+        let mut whole = Vec::new();
+        FileScanner::new(&rules, &filters, options).scan(&file, |_| true, &mut whole);
+        let size = ChunkSize::new(300 << 10, rules.match_reach());
+        assert!(!size.fits(text.len() as u64));
+        let mut chunked = Vec::new();
+        FileScanner::new(&rules, &filters, options).scan_bytes(
+            &file,
+            size,
+            &mut Vec::new(),
+            |_| true,
+            &mut chunked,
+        );
+        assert!(whole.len() > 100, "{}", whole.len());
+        assert_eq!(keys(&chunked), keys(&whole));
+    }
+}
