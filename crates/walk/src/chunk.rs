@@ -84,11 +84,6 @@ impl Chunk<'_> {
     pub fn owned_range(&self) -> Range<usize> {
         self.owned.0..self.owned.1
     }
-
-    /// Whether a match whose value starts at `index` (into `bytes`) belongs to this chunk.
-    pub fn owns(&self, index: usize) -> bool {
-        self.owned_range().contains(&index)
-    }
 }
 
 /// How reading a chunked input ended.
