@@ -11,6 +11,7 @@
 
 use std::sync::OnceLock;
 use tattle_cli::config::Config;
+use tattle_cli::file_scan::{FileScanner, FindingOptions};
 use tattle_cli::filter::Filters;
 use tattle_cli::finding::FindingBuilder;
 use tattle_cli::report::{JsonReporter, Report, ReportRun, Reporter, SarifReporter, TextReporter};
@@ -130,6 +131,26 @@ pub fn matcher(data: &[u8]) {
         assert!(found.secret.start <= found.secret.end && found.secret.end <= bytes.len());
         assert!(found.rule < rules.rules().len());
     }
+    // The whole per-file stage: inline allows, findings with positions.
+    let mut findings = Vec::new();
+    FileScanner::new(
+        rules,
+        no_filters(),
+        FindingOptions {
+            show_secrets: false,
+        },
+    )
+    .scan(&file, |_| true, &mut findings);
+    for finding in &findings {
+        assert!(finding.line >= 1 && finding.column >= 1);
+        assert!((finding.end_line, finding.end_column) >= (finding.line, finding.column));
+    }
+}
+
+/// Filters that drop nothing, built once per process.
+fn no_filters() -> &'static Filters {
+    static FILTERS: OnceLock<Filters> = OnceLock::new();
+    FILTERS.get_or_init(|| Filters::new(&Default::default(), None).expect("empty filters build"))
 }
 
 /// A rule file: parsing, checking and compiling never panic, and a file
