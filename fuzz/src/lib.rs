@@ -269,22 +269,22 @@ pub fn keyvalue_formats(data: &[u8]) {
     }
 }
 
-/// The report writers on arbitrary findings, built through the public API
-/// (raw matches of built-in rules on arbitrary bytes at arbitrary paths):
-/// JSON parses back with every finding, SARIF reads back as SARIF with
-/// every result, the text report is written, and SARIF never holds a
-/// secret, not even redacted.
-pub fn report(data: &[u8]) {
-    let rules = report_rules();
-    let mut input = Input::new(data);
-    let count = input.below(4);
-    let mut outcome = ScanOutcome::default();
-    let mut secrets: Vec<Vec<u8>> = Vec::new();
-    // Paths and notes are reported as given: a secret may be part of one.
-    let mut context = String::new();
-    for _ in 0..count {
+/// One finding as the report target reads it off the fuzzer's bytes.
+struct FindingInput {
+    path: String,
+    bytes: Vec<u8>,
+    show: bool,
+    rule: usize,
+    secret: std::ops::Range<usize>,
+    note: Option<String>,
+    severity: Severity,
+    confidence: Confidence,
+}
+
+impl FindingInput {
+    fn read(input: &mut Input<'_>, rules: &RuleSet) -> Self {
         let path = String::from_utf8_lossy(input.slice(40)).into_owned();
-        let bytes = input.slice(200);
+        let bytes = input.slice(200).to_vec();
         let show = input.byte() & 1 == 1;
         let rule = input.below(rules.rules().len());
         let start = input.below(bytes.len() + 1);
@@ -293,36 +293,85 @@ pub fn report(data: &[u8]) {
             0 => None,
             _ => Some(String::from_utf8_lossy(input.slice(30)).into_owned()),
         };
-        let raw = RawMatch {
+        let severity = [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ][input.below(4)];
+        let confidence = [Confidence::Low, Confidence::Medium, Confidence::High][input.below(3)];
+        FindingInput {
+            path,
+            bytes,
+            show,
             rule,
-            span: start..end,
             secret: start..end,
-            severity: [
-                Severity::Low,
-                Severity::Medium,
-                Severity::High,
-                Severity::Critical,
-            ][input.below(4)],
-            confidence: [Confidence::Low, Confidence::Medium, Confidence::High][input.below(3)],
-            note: note.clone(),
+            note,
+            severity,
+            confidence,
+        }
+    }
+
+    /// The finding, built through the public API; with `masked`, from a
+    /// blob whose secret bytes are replaced (line breaks kept).
+    fn build(&self, rules: &RuleSet, masked: bool) -> tattle_cli::finding::Finding {
+        let mut bytes = self.bytes.clone();
+        if masked {
+            for byte in &mut bytes[self.secret.clone()] {
+                if *byte != b'\n' {
+                    *byte = 0x01;
+                }
+            }
+        }
+        let raw = RawMatch {
+            rule: self.rule,
+            span: self.secret.clone(),
+            secret: self.secret.clone(),
+            severity: self.severity,
+            confidence: self.confidence,
+            note: self.note.clone(),
         };
-        let builder = FindingBuilder::new(bytes, &path, show);
-        let finding = builder.build(&raw, rules.rule(rule));
+        FindingBuilder::new(&bytes, &self.path, self.show).build(&raw, rules.rule(self.rule))
+    }
+}
+
+/// Writes SARIF for `outcome`.
+fn sarif_of(outcome: ScanOutcome, rules: &RuleSet) -> Vec<u8> {
+    let runs = [ReportRun::single(outcome, rules)];
+    let report = Report {
+        runs: &runs,
+        mode: "scan",
+    };
+    let mut sarif = Vec::new();
+    SarifReporter
+        .write(&report, &mut sarif)
+        .expect("SARIF is written");
+    sarif
+}
+
+/// The report writers on arbitrary findings, built through the public API
+/// (raw matches of built-in rules on arbitrary bytes, paths and notes):
+/// JSON parses back with every finding, SARIF reads back as SARIF with
+/// every result, the text report is written, and SARIF never holds a
+/// secret, not even redacted: a secret found in it must also be in the
+/// SARIF of the same findings with their secrets masked (then it is part of
+/// a path, a note or the rules' text, not taken from the secret).
+pub fn report(data: &[u8]) {
+    let rules = report_rules();
+    let mut input = Input::new(data);
+    let count = input.below(4);
+    let inputs: Vec<FindingInput> = (0..count)
+        .map(|_| FindingInput::read(&mut input, rules))
+        .collect();
+    let mut outcome = ScanOutcome::default();
+    for item in &inputs {
+        let finding = item.build(rules, false);
         assert!(finding.line >= 1 && finding.column >= 1);
         assert!(finding.end_line >= finding.line);
-        if rules.rule(rule).info.sensitive {
-            secrets.push(bytes[start..end].to_vec());
-        }
-        context.push_str(&path);
-        context.push_str(&note.unwrap_or_default());
         outcome.findings.push(finding);
     }
     if input.byte() & 1 == 1 {
-        let mut text = || {
-            let text = String::from_utf8_lossy(input.slice(20)).into_owned();
-            context.push_str(&text);
-            text
-        };
+        let mut text = || String::from_utf8_lossy(input.slice(20)).into_owned();
         outcome.skipped.push(Skipped {
             path: text(),
             reason: "file is 2 bytes, above the 1-byte limit".into(),
@@ -333,6 +382,13 @@ pub fn report(data: &[u8]) {
         });
         outcome.warnings.push(text());
     }
+    let masked = ScanOutcome {
+        findings: inputs.iter().map(|item| item.build(rules, true)).collect(),
+        skipped: outcome.skipped.clone(),
+        errors: outcome.errors.clone(),
+        warnings: outcome.warnings.clone(),
+        ..ScanOutcome::default()
+    };
     let findings = outcome.findings.len();
     let runs = [ReportRun::single(outcome, rules)];
     let report = Report {
@@ -355,18 +411,16 @@ pub fn report(data: &[u8]) {
     let results = log.runs[0].results.as_ref().map_or(0, Vec::len);
     assert_eq!(results, findings);
     let sarif_text = String::from_utf8_lossy(&sarif);
-    for secret in &secrets {
-        let secret = String::from_utf8_lossy(secret);
-        // Short or common values can occur in rule metadata or in a path.
-        if secret.len() >= 12
-            && !context.contains(secret.as_ref())
-            && !secret.contains(['"', '\\'])
-            && secret
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
-        {
+    let masked_text = String::from_utf8_lossy(&sarif_of(masked, rules)).into_owned();
+    for item in inputs.iter().filter(|i| rules.rule(i.rule).info.sensitive) {
+        let secret = String::from_utf8_lossy(&item.bytes[item.secret.clone()]);
+        // As JSON escapes nothing in these, the text can be searched as is.
+        let plain = secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:+/=".contains(c));
+        if secret.len() >= 8 && plain && sarif_text.contains(secret.as_ref()) {
             assert!(
-                !sarif_text.contains(secret.as_ref()),
+                masked_text.contains(secret.as_ref()),
                 "SARIF holds a secret"
             );
         }
