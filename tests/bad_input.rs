@@ -361,6 +361,67 @@ fn a_1_gib_file_is_streamed_in_bounded_memory() {
     );
 }
 
+/// A distinct, random-looking Stripe live key for each `n` (Stripe keys
+/// carry no checksum), so that history does not group the findings.
+fn stripe_key(n: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut state = n
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let body: String = (0..38)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ALPHABET[(state >> 33) as usize % ALPHABET.len()] as char
+        })
+        .collect();
+    format!("sk_live_51{body}")
+}
+
+#[test]
+fn large_blobs_in_history_and_large_staged_files_are_scanned_in_chunks() {
+    // 20 MiB of short lines with a distinct key every 9,973 lines (history
+    // and staged read a blob whole, then scan it chunk by chunk).
+    let mut text = String::with_capacity(21 << 20);
+    let mut expected = Vec::new();
+    let mut line: u64 = 1;
+    while text.len() < 20 << 20 {
+        if line % 9_973 == 0 {
+            text.push_str(&format!("STRIPE_KEY = \"{}\"\n", stripe_key(line)));
+            expected.push(("big.log".to_string(), line, 15));
+        } else {
+            text.push_str("an ordinary log line, nothing to see here\n");
+        }
+        line += 1;
+    }
+    let mut repo = TestRepo::new();
+    repo.write(&[("big.log", &text)]);
+    repo.commit("a large log");
+    let (exit, report) = json_run(repo.path(), &["history", "--max-file-size", "64MiB"]);
+    assert_eq!(exit, 1, "{}", report["errors"]);
+    assert_eq!(places(&report), expected);
+    let (exit, report) = json_run(repo.path(), &["history"]);
+    assert_eq!(exit, 0);
+    assert!(
+        entries(&report, "skipped")[0]
+            .1
+            .ends_with("above the 10485760-byte limit"),
+        "{report}"
+    );
+
+    std::fs::rename(repo.path().join("big.log"), repo.path().join("moved.log")).unwrap();
+    std::fs::write(repo.path().join("big2.log"), &text).unwrap();
+    repo.git(&["add", "big2.log"]);
+    let (exit, report) = json_run(repo.path(), &["staged", "--max-file-size", "64MiB"]);
+    assert_eq!(exit, 1, "{}", report["errors"]);
+    let staged: Vec<_> = expected
+        .iter()
+        .map(|(_, line, column)| ("big2.log".to_string(), *line, *column))
+        .collect();
+    assert_eq!(places(&report), staged);
+}
+
 // ---------------------------------------------------------------------------
 // Hostile YAML
 
