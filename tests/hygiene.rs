@@ -210,3 +210,90 @@ fn no_network_socket_is_ever_opened() {
         );
     }
 }
+
+/// Set in the copy of this test binary that must panic.
+const PANIC_CHILD: &str = "TATTLE_TEST_PANIC_CHILD";
+
+#[test]
+fn a_panic_shows_where_but_never_what_and_exits_2() {
+    let secret_body = "4eC39HqLyjWDarjtT1zdp7dcR8mF2x";
+    if std::env::var_os(PANIC_CHILD).is_some() {
+        // As in the parallel walk: a worker thread panics with a value, and
+        // the panic reaches the main thread.
+        let code = tattle_cli::guarded(|| {
+            let secret = format!("sk_live_{secret_body}");
+            std::thread::scope(|scope| {
+                scope.spawn(|| panic!("worker saw {secret}"));
+            });
+            0
+        });
+        std::process::exit(code);
+    }
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_panic_shows_where_but_never_what_and_exits_2",
+            "--nocapture",
+        ])
+        .env(PANIC_CHILD, "1")
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("tattle: internal error at tests/hygiene.rs:"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(secret_body),
+        "the panic message leaked: {err}"
+    );
+}
+
+#[test]
+fn the_progress_line_shows_counts_never_paths_or_secrets() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    // A scan that lasts long enough for progress to appear (a sparse GiB,
+    // streamed), on a terminal (`script` gives tattle one).
+    let dir = tempfile::tempdir().unwrap();
+    let name = "token-R8mF2xK9qL3vT7nB1cW4yH6jD0sP5a1HXlgX.log";
+    let secret = format!("T={GITHUB_TOKEN}\n").repeat(400);
+    {
+        let file = std::fs::File::create(dir.path().join(name)).unwrap();
+        std::io::Write::write_all(&mut &file, secret.as_bytes()).unwrap();
+        file.set_len(1 << 30).unwrap();
+    }
+    let report_dir = tempfile::tempdir().unwrap();
+    let report = report_dir.path().join("report.json");
+    let command = format!(
+        "{} scan {} --max-file-size 2GiB --format json -o {}",
+        env!("CARGO_BIN_EXE_tattle"),
+        dir.path().display(),
+        report.display()
+    );
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{terminal}");
+    assert!(
+        terminal.contains("scanning: "),
+        "progress was drawn: {terminal:?}"
+    );
+    assert!(terminal.contains(" files, "), "{terminal:?}");
+    assert!(!terminal.contains(GITHUB_TOKEN), "{terminal:?}");
+    assert!(
+        !terminal.contains("R8mF2xK9qL3vT7nB1cW4yH6jD0sP5a1HXlgX"),
+        "{terminal:?}"
+    );
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        report.contains("\"secret\": \"ghp_…\""),
+        "redacted in the report"
+    );
+}

@@ -116,9 +116,14 @@ impl Config {
                 bail!("{origin}: [allowlist] paths: {e}");
             }
         }
-        for pattern in &file.allowlist.regexes {
+        for (n, pattern) in file.allowlist.regexes.iter().enumerate() {
             if let Err(e) = regex::bytes::Regex::new(pattern) {
-                bail!("{origin}: [allowlist] regexes: {pattern:?}: {e}");
+                // Never quote the pattern: allowlisted secrets are often literal.
+                bail!(
+                    "{origin}: [allowlist] regexes: entry {}: {}",
+                    n + 1,
+                    tattle_engine::rule::describe_regex_error(&e)
+                );
             }
         }
         if let Some(size) = &file.scan.max_file_size {

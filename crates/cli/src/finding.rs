@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::Cell;
 use std::ops::Range;
 use tattle_engine::{Confidence, RawMatch, Rule, RuleIndex, RuleKind, Severity};
 
@@ -95,12 +96,57 @@ pub struct Occurrence {
     pub line: usize,
 }
 
-/// Turns the raw matches of one blob into findings.
+/// Where a piece of a file starts in the whole file's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOrigin {
+    /// 0-based line.
+    pub line: usize,
+    /// 0-based column in that line, in UTF-16 code units.
+    pub column: usize,
+}
+
+impl TextOrigin {
+    /// Where the text that follows `bytes` starts, when `bytes` start here.
+    pub fn advanced(self, bytes: &[u8]) -> TextOrigin {
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => TextOrigin {
+                line: self.line + memchr::memchr_iter(b'\n', bytes).count(),
+                column: utf16_len(&bytes[last + 1..]),
+            },
+            None => TextOrigin {
+                line: self.line,
+                column: self.column + utf16_len(bytes),
+            },
+        }
+    }
+}
+
+/// Length in UTF-16 code units of `bytes` read as UTF-8, each invalid
+/// sequence counting as one U+FFFD (as `String::from_utf8_lossy` reads them).
+pub fn utf16_len(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    bytes
+        .utf8_chunks()
+        .map(|chunk| {
+            let valid = chunk.valid();
+            let astral = valid.chars().filter(|c| c.len_utf16() == 2).count();
+            valid.chars().count() + astral + usize::from(!chunk.invalid().is_empty())
+        })
+        .sum()
+}
+
+/// Turns the raw matches of one blob (or one piece of a large one) into findings.
 pub struct FindingBuilder<'a> {
     bytes: &'a [u8],
     path: &'a str,
     lines: LineIndex,
     show_secrets: bool,
+    origin: TextOrigin,
+    /// The last position worked out (offset, line index, column): matches
+    /// come in order, so the next one on a long line starts counting there.
+    last: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> FindingBuilder<'a> {
@@ -111,7 +157,15 @@ impl<'a> FindingBuilder<'a> {
             path,
             lines: LineIndex::new(bytes),
             show_secrets,
+            origin: TextOrigin::default(),
+            last: Cell::new((0, 0, 0)),
         }
+    }
+
+    /// The same, for a piece of a file whose first byte is at `origin`.
+    pub fn starting_at(mut self, origin: TextOrigin) -> Self {
+        self.origin = origin;
+        self
     }
 
     /// The text of the line that holds `offset`, without its line break.
@@ -155,12 +209,22 @@ impl<'a> FindingBuilder<'a> {
         }
     }
 
-    /// 1-based line and UTF-16 column of a byte offset.
+    /// 1-based line and UTF-16 column of a byte offset, in the whole file.
     fn position(&self, offset: usize) -> (usize, usize) {
         let line_index = self.lines.line_of(offset);
         let start = self.lines.starts[line_index];
-        let prefix = String::from_utf8_lossy(&self.bytes[start..offset]);
-        (line_index + 1, prefix.encode_utf16().count() + 1)
+        let (last_offset, last_line, last_column) = self.last.get();
+        let column = if last_line == line_index && last_offset >= start && last_offset <= offset {
+            last_column + utf16_len(&self.bytes[last_offset..offset])
+        } else {
+            utf16_len(&self.bytes[start..offset])
+        };
+        self.last.set((offset, line_index, column));
+        if line_index == 0 {
+            (self.origin.line + 1, self.origin.column + column + 1)
+        } else {
+            (self.origin.line + line_index + 1, column + 1)
+        }
     }
 }
 
@@ -239,6 +303,45 @@ mod tests {
         assert_ne!(a, fingerprint("x.y", "b.txt", b"s3cr3t"));
         assert_ne!(a, fingerprint("x.y", "a.txt", b"s3cr3u"));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn positions_in_pieces_add_up_to_positions_in_the_whole() {
+        // é (2 bytes, 1 unit), 😀 (4 bytes, 2 units), invalid bytes (1 unit each run).
+        let bytes: &[u8] = b"a\xc3\xa9\xf0\x9f\x98\x80\nkey = \"\xc3\xa9secret\" and \xff more secret\nend \xff secret";
+        let whole = FindingBuilder::new(bytes, "f", false);
+        let offsets: Vec<usize> = (0..bytes.len())
+            .filter(|&i| bytes[i..].starts_with(b"secret"))
+            .collect();
+        for cut in 0..bytes.len() {
+            if (bytes[cut] & 0xC0) == 0x80 {
+                continue; // pieces never start inside a character
+            }
+            let origin = TextOrigin::default().advanced(&bytes[..cut]);
+            let piece = FindingBuilder::new(&bytes[cut..], "f", false).starting_at(origin);
+            for &offset in offsets.iter().filter(|&&o| o >= cut) {
+                assert_eq!(
+                    piece.position(offset - cut),
+                    whole.position(offset),
+                    "cut at {cut}, offset {offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_length_counts_as_lossy_decoding_does() {
+        for bytes in [
+            &b"abc"[..],
+            "é😀x".as_bytes(),
+            b"\xff\xfe a \xc3",
+            b"\xe2\x82",
+        ] {
+            assert_eq!(
+                utf16_len(bytes),
+                String::from_utf8_lossy(bytes).encode_utf16().count()
+            );
+        }
     }
 
     #[test]

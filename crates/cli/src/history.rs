@@ -12,7 +12,7 @@ use tattle_engine::{RuleSet, SourceFile};
 use tattle_walk::git::commits::{self, CommitIndex};
 use tattle_walk::git::history::{self, BlobVisitor, HistoryOptions, HistoryPlan, PlannedBlob};
 use tattle_walk::git::{ObjectId, Repository, some_ids};
-use tattle_walk::{SkipReason, WalkError};
+use tattle_walk::{ChunkSize, SkipReason, WalkError};
 
 /// Unreadable blobs listed by id in the warning, at most.
 const LISTED_IDS: usize = 5;
@@ -31,8 +31,11 @@ pub fn scan_history(
     let mut outcome = ScanOutcome::default();
     let plan = history::plan(repo, options)?;
     counters.set_total(plan.blobs.len() as u64);
+    let chunk_size = crate::file_scan::chunk_size(rules);
     let visitors = history::read_blobs(repo, &plan, options, || HistoryVisitor {
         scanner: FileScanner::new(rules, filters, finding_options),
+        chunk_size,
+        buffer: Vec::new(),
         filters,
         counters,
         found: Vec::new(),
@@ -48,6 +51,7 @@ pub fn scan_history(
     }
     outcome.warnings.extend(plan.warnings.iter().cloned());
     report_unreadable(&plan, &mut unreadable, &mut outcome);
+    report_nothing_read(&plan, &mut outcome);
     if plan.submodules > 0 {
         outcome.warnings.push(format!(
             "{} submodule entr{} not followed: a submodule is a separate repository; audit it on its own",
@@ -72,6 +76,8 @@ struct BlobFinding {
 /// One reading thread's scanner.
 struct HistoryVisitor<'a> {
     scanner: FileScanner<'a>,
+    chunk_size: ChunkSize,
+    buffer: Vec<u8>,
     filters: &'a Filters,
     counters: &'a Counters,
     found: Vec<BlobFinding>,
@@ -93,7 +99,13 @@ impl BlobVisitor for HistoryVisitor<'_> {
             committed: true,
         };
         let mut findings = Vec::new();
-        self.scanner.scan(&file, |_| true, &mut findings);
+        self.scanner.scan_bytes(
+            &file,
+            self.chunk_size,
+            &mut self.buffer,
+            |_| true,
+            &mut findings,
+        );
         self.found
             .extend(findings.into_iter().map(|finding| BlobFinding {
                 finding,
@@ -107,7 +119,7 @@ impl BlobVisitor for HistoryVisitor<'_> {
         match reason {
             SkipReason::Binary => self.outcome.stats.binary_skipped += 1,
             SkipReason::Symlink => self.outcome.stats.symlinks_skipped += 1,
-            SkipReason::TooLarge { .. } | SkipReason::NotRegular => {
+            SkipReason::TooLarge { .. } | SkipReason::NotRegular | SkipReason::Vanished => {
                 self.outcome.skipped.push(Skipped {
                     path: format!("{} (blob {})", blob.first.path, blob.id.to_hex_with_len(12)),
                     reason: reason.to_string(),
@@ -149,6 +161,27 @@ fn report_unreadable(
     } else {
         outcome.warnings.push(message);
     }
+}
+
+/// Damage that left nothing at all to read (every commit, tree or blob
+/// unreadable: a truncated pack, dangling refs) fails the audit: a clean
+/// report would claim a history that was never looked at.
+fn report_nothing_read(plan: &HistoryPlan, outcome: &mut ScanOutcome) {
+    let stats = &outcome.stats;
+    let read = stats.files_scanned + stats.binary_skipped + outcome.skipped.len() as u64;
+    if plan.unreadable == 0 || read > 0 || !outcome.errors.is_empty() {
+        return;
+    }
+    outcome.errors.push(ScanError {
+        path: "history".to_string(),
+        reason: format!(
+            "nothing in the history could be read ({} unreadable commit{}, tree{} or ref{}); see the warnings",
+            plan.unreadable,
+            if plan.unreadable == 1 { "" } else { "s" },
+            if plan.unreadable == 1 { "" } else { "s" },
+            if plan.unreadable == 1 { "" } else { "s" },
+        ),
+    });
 }
 
 /// Keeps one finding per fingerprint (the earliest introduction) and lists

@@ -49,7 +49,29 @@ pub enum Exit {
 }
 
 /// Parses the process arguments, runs the command and returns the exit code.
+/// A panic (a bug) is reported without its message and exits with 2.
 pub fn main() -> i32 {
+    guarded(run_main)
+}
+
+/// Runs `body` with tattle's panic hook installed: a panic prints where it
+/// happened but never its message, which could quote scanned content (a
+/// secret in a failed assertion or an `expect`), and makes the exit code 2.
+pub fn guarded(body: impl FnOnce() -> i32 + std::panic::UnwindSafe) -> i32 {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "tattle: internal error{location}. This is a bug in tattle; its message is not shown \
+             because it could quote scanned content. Please report the location and the command line."
+        );
+    }));
+    std::panic::catch_unwind(body).unwrap_or(Exit::Error as i32)
+}
+
+fn run_main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -137,6 +159,7 @@ fn tree_outcome(args: &ScanArgs) -> Result<(ScanOutcome, RuleSet)> {
         respect_ignore: !args.no_ignore,
         max_file_size: max_file_size(&args.common, &config),
         threads: args.common.threads.unwrap_or(0),
+        chunk_size: file_scan::chunk_size(&rules),
     };
     let options = FindingOptions {
         show_secrets: args.output.show_secrets,

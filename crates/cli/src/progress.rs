@@ -29,6 +29,12 @@ impl Counters {
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
+    /// Records `bytes` more bytes of an item already counted (a large file
+    /// read in chunks).
+    pub fn add_bytes(&self, bytes: u64) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
     /// Records how many items the scan will have in all, for an ETA.
     pub fn set_total(&self, total: u64) {
         self.total.store(total, Ordering::Relaxed);

@@ -7,8 +7,8 @@ use crate::finding::Finding;
 use crate::progress::Counters;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tattle_engine::{RuleSet, SourceFile};
-use tattle_walk::{FileVisitor, SkipReason, WalkError, WalkOptions};
+use tattle_engine::RuleSet;
+use tattle_walk::{Chunk, FileVisitor, SkipReason, WalkError, WalkOptions};
 
 /// A file that was not scanned, with the reason.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -100,21 +100,26 @@ struct TreeVisitor<'a> {
 }
 
 impl FileVisitor for TreeVisitor<'_> {
-    fn file(&mut self, path: &Path, bytes: &[u8], tracked: bool) {
-        self.counters.add(bytes.len() as u64);
-        self.outcome.stats.files_scanned += 1;
-        self.outcome.stats.bytes_scanned += bytes.len() as u64;
+    fn file(&mut self, path: &Path, chunk: &Chunk<'_>, tracked: bool) {
+        let owned = (chunk.owned.1 - chunk.owned.0) as u64;
+        if chunk.is_first() {
+            self.counters.add(owned);
+            self.outcome.stats.files_scanned += 1;
+        } else {
+            self.counters.add_bytes(owned);
+        }
+        self.outcome.stats.bytes_scanned += owned;
         let display = display_path(path);
         if self.filters.path_allowed(&display) || self.allowed_below_root(path) {
             return;
         }
-        let file = SourceFile {
-            path: &display,
-            bytes,
-            committed: tracked,
-        };
-        self.scanner
-            .scan(&file, |_| true, &mut self.outcome.findings);
+        self.scanner.scan_chunk(
+            &display,
+            tracked,
+            chunk,
+            |_| true,
+            &mut self.outcome.findings,
+        );
     }
 
     fn skipped(&mut self, path: &Path, reason: SkipReason) {
@@ -144,7 +149,7 @@ impl TreeVisitor<'_> {
         match reason {
             SkipReason::Binary => self.outcome.stats.binary_skipped += 1,
             SkipReason::Symlink => self.outcome.stats.symlinks_skipped += 1,
-            SkipReason::TooLarge { .. } | SkipReason::NotRegular => {
+            SkipReason::TooLarge { .. } | SkipReason::NotRegular | SkipReason::Vanished => {
                 self.outcome.skipped.push(Skipped {
                     path: display_path(path),
                     reason: reason.to_string(),

@@ -33,6 +33,8 @@ pub fn scan_staged(
         }
     };
     let mut scanner = FileScanner::new(rules, filters, options);
+    let chunk_size = crate::file_scan::chunk_size(rules);
+    let mut buffer = Vec::new();
     for file in &changes.files {
         outcome.stats.files_scanned += 1;
         outcome.stats.bytes_scanned += file.bytes.len() as u64;
@@ -44,7 +46,13 @@ pub fn scan_staged(
             bytes: &file.bytes,
             committed: true,
         };
-        scanner.scan(&source, |line| file.adds_line(line), &mut outcome.findings);
+        scanner.scan_bytes(
+            &source,
+            chunk_size,
+            &mut buffer,
+            |line| file.adds_line(line),
+            &mut outcome.findings,
+        );
     }
     for (path, reason) in changes.skipped {
         match reason {

@@ -17,6 +17,11 @@ const MAX_AHEAD: usize = 4 << 10;
 /// How far after a keyword hit a multi-line rule's window reaches.
 const MULTILINE_AHEAD: usize = 64 << 10;
 
+/// How far, at most, the matcher looks from a keyword (before it, plus after
+/// it): a match and the keyword that triggered it lie within this distance
+/// of each other. See [`RuleSet::match_reach`] for the whole reach.
+pub const WINDOW_REACH: usize = MAX_BACK + MULTILINE_AHEAD;
+
 /// One rule match in a blob, before it is tied to a file or commit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawMatch {
@@ -64,6 +69,25 @@ impl<'r> Matcher<'r> {
     /// Scans one file with every pattern rule and every structured check that
     /// applies to it, and returns the matches in order of position.
     pub fn scan(&mut self, file: &SourceFile<'_>) -> Vec<RawMatch> {
+        let mut matches = self.pattern_matches(file);
+        self.run_checks(file, &mut matches);
+        matches.sort_by_key(|m| (m.span.start, m.rule));
+        matches
+    }
+
+    /// Scans a piece of a larger file with the pattern rules only (the
+    /// structured checks parse whole files), and returns the matches in
+    /// order of position. With [`RuleSet::match_reach`] bytes of context
+    /// around the part a caller keeps, the matches there are those a scan of
+    /// the whole file finds.
+    pub fn scan_patterns(&mut self, file: &SourceFile<'_>) -> Vec<RawMatch> {
+        let mut matches = self.pattern_matches(file);
+        matches.sort_by_key(|m| (m.span.start, m.rule));
+        matches
+    }
+
+    /// The pattern rules' matches, the best of overlapping ones kept.
+    fn pattern_matches(&mut self, file: &SourceFile<'_>) -> Vec<RawMatch> {
         let rules = self.rules;
         let haystack = file.bytes;
         for &index in &rules.path_filtered {
@@ -102,8 +126,6 @@ impl<'r> Matcher<'r> {
         self.triggered = triggered;
         self.triggered.clear();
         keep_best_of_overlapping(&mut matches);
-        self.run_checks(file, &mut matches);
-        matches.sort_by_key(|m| (m.span.start, m.rule));
         matches
     }
 

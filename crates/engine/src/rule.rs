@@ -198,7 +198,8 @@ fn check_id(id: &str) -> Result<(), String> {
 }
 
 fn compile_regexes(spec: &RuleSpec) -> Result<Compiled, String> {
-    let regex = build_regex(&spec.regex).map_err(|e| format!("`regex`: {e}"))?;
+    let regex =
+        build_regex(&spec.regex).map_err(|e| format!("`regex`: {}", describe_regex_error(&e)))?;
     let secret_group = regex
         .capture_names()
         .position(|name| name == Some(SECRET_GROUP))
@@ -208,13 +209,49 @@ fn compile_regexes(spec: &RuleSpec) -> Result<Compiled, String> {
     let allow = spec
         .allow
         .iter()
-        .map(|a| build_regex(a).map_err(|e| format!("`allow` {a:?}: {e}")))
+        .enumerate()
+        .map(|(n, a)| {
+            build_regex(a)
+                .map_err(|e| format!("`allow` entry {}: {}", n + 1, describe_regex_error(&e)))
+        })
         .collect::<Result<_, _>>()?;
     Ok(Compiled {
         regex,
         secret_group,
         allow,
     })
+}
+
+/// A regex error as tattle reports it: what is wrong and where in the
+/// pattern, without quoting the pattern, which may hold a secret (a rule
+/// for one known token, an allowlisted key) and would end up in CI logs.
+pub fn describe_regex_error(error: &regex::Error) -> String {
+    match error {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "the compiled regex would be larger than the {limit}-byte limit \
+             (use fewer or smaller counted repetitions, or narrower classes)"
+        ),
+        regex::Error::Syntax(text) => {
+            let what = text
+                .lines()
+                .rev()
+                .find_map(|line| line.strip_prefix("error: "))
+                .unwrap_or("invalid syntax");
+            // The parser underlines the culprit with `^` below the pattern,
+            // which it indents by four spaces.
+            let column = text.lines().find_map(|line| {
+                let trimmed = line.trim();
+                (!trimmed.is_empty() && trimmed.chars().all(|c| c == '^'))
+                    .then(|| line.find('^').map(|at| at.saturating_sub(4) + 1))
+                    .flatten()
+            });
+            match column {
+                Some(column) => format!("{what} (at character {column} of the pattern)"),
+                None => what.to_string(),
+            }
+        }
+        _ => "invalid regex".to_string(),
+    }
 }
 
 fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
@@ -233,4 +270,21 @@ fn build_globs(patterns: &[String]) -> Result<Option<GlobSet>, globset::Error> {
         builder.add(Glob::new(pattern)?);
     }
     builder.build().map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_errors_say_what_and_where_but_never_quote_the_pattern() {
+        let error = build_regex("(?P<secret>sk_live_4eC39HqLyjWDarjtT1zdp7dc").unwrap_err();
+        let message = describe_regex_error(&error);
+        assert!(!message.contains("sk_live"), "{message}");
+        assert!(message.contains("unclosed group"), "{message}");
+        let error = build_regex(r"(?P<secret>\w{5000}\w{5000})").unwrap_err();
+        let message = describe_regex_error(&error);
+        assert!(message.contains("limit"), "{message}");
+        assert!(!message.contains("5000"), "{message}");
+    }
 }

@@ -130,6 +130,8 @@ pub struct RuleSet {
     pub(crate) check_rules: Vec<RuleIndex>,
     /// Pattern rules with path filters: whether they run is decided per file.
     pub(crate) path_filtered: Vec<RuleIndex>,
+    /// Length of the longest keyword, in bytes.
+    longest_keyword: usize,
 }
 
 impl RuleSet {
@@ -186,8 +188,10 @@ impl RuleSet {
         } else {
             Some(Prefilter::new(&keywords)?)
         };
+        let longest_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
         Ok(RuleSet {
             rules,
+            longest_keyword,
             prefilter,
             keyword_rules,
             unkeyed_rules,
@@ -222,6 +226,15 @@ impl RuleSet {
     /// Looks a rule up by id.
     pub fn find(&self, id: &str) -> Option<(RuleIndex, &Rule)> {
         self.rules.iter().enumerate().find(|(_, r)| r.id() == id)
+    }
+
+    /// How far, in bytes, what the matcher reads to find a match can reach
+    /// from where the match's value starts, on either side: the context a
+    /// piece of a file needs around the part whose matches are kept.
+    /// (Pattern rules without keywords run over the whole piece; a match of
+    /// theirs longer than this may be cut at a piece's edge.)
+    pub fn match_reach(&self) -> usize {
+        crate::matcher::WINDOW_REACH + self.longest_keyword
     }
 
     /// A matcher with its own scratch space; make one per thread.

@@ -1,5 +1,8 @@
-//! Reading one file's bytes, with the size limit and binary detection applied.
+//! Reading one file's bytes, in chunks, with the size limit and binary
+//! detection applied.
 
+use crate::chunk::{self, Chunk, ChunkSize, Ended};
+use crate::utf16::{self, Utf16Reader};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -23,6 +26,8 @@ pub enum SkipReason {
     Symlink,
     /// It is a FIFO, socket or device.
     NotRegular,
+    /// It was deleted after the walk listed it and before it was read.
+    Vanished,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -34,51 +39,113 @@ impl std::fmt::Display for SkipReason {
             }
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
             SkipReason::NotRegular => f.write_str("not a regular file"),
+            SkipReason::Vanished => f.write_str("deleted while the scan ran"),
         }
     }
 }
 
-/// What reading a file produced.
-#[derive(Debug)]
-pub enum Content {
-    /// Text to scan.
-    Text(Vec<u8>),
-    /// Not scanned, and why.
+/// How reading a file ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRead {
+    /// Every byte was handed out, in one chunk or several.
+    Scanned {
+        /// The file's size in bytes.
+        bytes: u64,
+    },
+    /// Not scanned (or, for a file that grew past the limit while being
+    /// read, not scanned past the limit), and why.
     Skipped(SkipReason),
 }
 
-/// Reads `path` if it is at most `limit` bytes and not binary.
-pub fn read_file(path: &Path, limit: u64, buffer: Vec<u8>) -> io::Result<Content> {
-    let mut file = File::open(path)?;
+/// Reads `path` in chunks (one whole chunk when it fits) and hands them to
+/// `visit` in order, unless it is not a regular file, above `limit` bytes, or
+/// binary. Memory stays within `size.size` bytes, in `buffer`, however large
+/// the file.
+pub fn read_file(
+    path: &Path,
+    limit: u64,
+    size: ChunkSize,
+    buffer: &mut Vec<u8>,
+    visit: impl FnMut(Chunk<'_>),
+) -> io::Result<FileRead> {
+    let mut file = open(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
-        return Ok(Content::Skipped(SkipReason::NotRegular));
+        return Ok(FileRead::Skipped(SkipReason::NotRegular));
     }
-    let size = metadata.len();
-    if size > limit {
-        return Ok(Content::Skipped(SkipReason::TooLarge { size, limit }));
-    }
-    let mut bytes = buffer;
-    bytes.clear();
-    bytes.reserve(size as usize);
-    // Read at most one byte past the limit: a file that grew while being read
-    // is still held to the limit.
-    (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Ok(Content::Skipped(SkipReason::TooLarge {
-            size: bytes.len() as u64,
+    let size_now = metadata.len();
+    if size_now > limit {
+        return Ok(FileRead::Skipped(SkipReason::TooLarge {
+            size: size_now,
             limit,
         }));
     }
-    Ok(classify(bytes))
+    let mut probe = [0u8; BINARY_PROBE];
+    let probed = read_up_to(&mut file, &mut probe)?;
+    let probe = &probe[..probed];
+    // A file that grew while being read is still held to the limit.
+    let ended = match utf16::byte_order_mark(probe) {
+        Some(order) => {
+            // UTF-16 text, read as UTF-8 (at most 1.5 times as long).
+            if utf16::decode(probe).is_some_and(|text| is_binary(&text)) {
+                return Ok(FileRead::Skipped(SkipReason::Binary));
+            }
+            let input = Utf16Reader::new(probe[2..].chain(file), order);
+            let decoded_limit = limit.saturating_add(limit / 2);
+            chunk::read_chunks(input, size_now, size, decoded_limit, buffer, visit)?
+        }
+        None => {
+            if is_binary(probe) {
+                return Ok(FileRead::Skipped(SkipReason::Binary));
+            }
+            chunk::read_chunks(probe.chain(file), size_now, size, limit, buffer, visit)?
+        }
+    };
+    match ended {
+        Ended::Complete { total } => Ok(FileRead::Scanned { bytes: total }),
+        Ended::OverLimit { read } => Ok(FileRead::Skipped(SkipReason::TooLarge {
+            size: read,
+            limit,
+        })),
+    }
 }
 
-/// Calls bytes binary when a NUL occurs among the first few KiB.
-pub fn classify(bytes: Vec<u8>) -> Content {
-    if is_binary(&bytes) {
-        Content::Skipped(SkipReason::Binary)
-    } else {
-        Content::Text(bytes)
+/// Opens a file for reading without blocking: a path that turned into a FIFO
+/// since the walk saw it must not hang the scan (its metadata then says it is
+/// not a regular file, and it is never read).
+fn open(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads until `into` is full or the input ends; returns how many bytes were read.
+fn read_up_to(input: &mut impl Read, into: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < into.len() {
+        match input.read(&mut into[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The text of a blob already in memory: itself, UTF-16 decoded to UTF-8,
+/// or `None` when it is binary.
+pub fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    match utf16::decode(bytes) {
+        Some(text) if is_binary(&text) => None,
+        Some(text) => Some(std::borrow::Cow::Owned(text)),
+        None if is_binary(bytes) => None,
+        None => Some(std::borrow::Cow::Borrowed(bytes)),
     }
 }
 
@@ -92,6 +159,26 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// Reads a file whole (as one chunk) or reports why not.
+    fn read(path: &Path, limit: u64) -> Result<Vec<u8>, FileRead> {
+        let mut out = Vec::new();
+        let ended = read_file(
+            path,
+            limit,
+            ChunkSize::new(1 << 20, 1024),
+            &mut Vec::new(),
+            |c| {
+                assert!(c.is_whole());
+                out.extend_from_slice(c.bytes);
+            },
+        )
+        .unwrap();
+        match ended {
+            FileRead::Scanned { bytes } if bytes == out.len() as u64 => Ok(out),
+            other => Err(other),
+        }
+    }
+
     #[test]
     fn binary_large_and_text_files_are_told_apart() {
         let dir = tempfile::tempdir().unwrap();
@@ -102,16 +189,17 @@ mod tests {
             .unwrap()
             .write_all(b"PK\0\x03")
             .unwrap();
-        assert!(
-            matches!(read_file(&text, 100, Vec::new()).unwrap(), Content::Text(t) if t == b"hello\n")
+        assert_eq!(read(&text, 100), Ok(b"hello\n".to_vec()));
+        assert_eq!(
+            read(&binary, 100),
+            Err(FileRead::Skipped(SkipReason::Binary))
         );
-        assert!(matches!(
-            read_file(&binary, 100, Vec::new()).unwrap(),
-            Content::Skipped(SkipReason::Binary)
-        ));
-        assert!(matches!(
-            read_file(&text, 3, Vec::new()).unwrap(),
-            Content::Skipped(SkipReason::TooLarge { size: 6, limit: 3 })
-        ));
+        assert_eq!(
+            read(&text, 3),
+            Err(FileRead::Skipped(SkipReason::TooLarge {
+                size: 6,
+                limit: 3
+            }))
+        );
     }
 }

@@ -7,12 +7,15 @@
 //! [`git`] reads a repository's history and its staged changes.
 //! This crate knows nothing about rules or findings.
 
+pub mod chunk;
 pub mod content;
 pub mod error;
 pub mod git;
 pub mod tracked;
 pub mod tree;
+pub mod utf16;
 
-pub use content::{Content, SkipReason};
+pub use chunk::{Chunk, ChunkSize};
+pub use content::{FileRead, SkipReason};
 pub use error::WalkError;
 pub use tree::{FileVisitor, WalkOptions, walk};

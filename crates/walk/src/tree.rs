@@ -4,7 +4,8 @@
 //! visitor its bytes; visitors come back to the caller when the walk ends, so
 //! per-thread results merge without locks on the hot path.
 
-use crate::content::{self, Content, SkipReason};
+use crate::chunk::{Chunk, ChunkSize};
+use crate::content::{self, FileRead, SkipReason};
 use crate::error::WalkError;
 use crate::tracked;
 use ignore::{WalkBuilder, WalkState};
@@ -26,13 +27,24 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Walker threads (0: one per core).
     pub threads: usize,
+    /// Files larger than one chunk are read and handed out in overlapping
+    /// chunks, so memory stays bounded whatever their size.
+    pub chunk_size: ChunkSize,
 }
 
 /// Receives each file of a walk. One visitor per walker thread.
+///
+/// Each thread reads a file and hands it to its visitor before reading the
+/// next, so no more than one file's chunk per thread is ever in memory: the
+/// visitor's pace is the walk's (back-pressure without a queue).
 pub trait FileVisitor: Send {
-    /// A file's contents, ready to scan. `path` is as walked (root joined with
-    /// the relative path); `tracked` says whether git tracks the file.
-    fn file(&mut self, path: &Path, bytes: &[u8], tracked: bool);
+    /// A file's contents, ready to scan: the whole file as one chunk, or,
+    /// for a file larger than the chunk size, each of its chunks in order
+    /// (the first has offset 0, the last has no `next`). `path` is as walked
+    /// (root joined with the relative path); `tracked` says whether git
+    /// tracks the file. A read error after some chunks is reported with
+    /// [`FileVisitor::error`].
+    fn file(&mut self, path: &Path, chunk: &Chunk<'_>, tracked: bool);
     /// A file that was not scanned, and why.
     fn skipped(&mut self, path: &Path, reason: SkipReason);
     /// A path that could not be read.
@@ -87,6 +99,7 @@ where
                 visited: Vec::new(),
                 record_visited,
                 limit: options.max_file_size,
+                chunk_size: options.chunk_size,
                 buffer: Vec::new(),
                 tracked: &tracked,
                 finished: &finished,
@@ -109,13 +122,7 @@ where
         extra.error(error);
     }
     if options.respect_ignore {
-        visit_tracked_but_ignored(
-            &existing_roots,
-            &tracked,
-            &visited,
-            options.max_file_size,
-            &mut extra,
-        );
+        visit_tracked_but_ignored(&existing_roots, &tracked, &visited, options, &mut extra);
     }
     visitors.push(extra);
     visitors
@@ -148,6 +155,7 @@ struct Worker<'a, V: FileVisitor> {
     visited: Vec<PathBuf>,
     record_visited: bool,
     limit: u64,
+    chunk_size: ChunkSize,
     buffer: Vec<u8>,
     tracked: &'a TrackedFiles,
     finished: &'a Mutex<Vec<(V, Vec<PathBuf>)>>,
@@ -183,8 +191,14 @@ impl<V: FileVisitor> Worker<'_, V> {
             visitor.skipped(path, SkipReason::NotRegular);
             return;
         }
-        let buffer = std::mem::take(&mut self.buffer);
-        self.buffer = read_and_visit(path, tracked, self.limit, buffer, visitor);
+        read_and_visit(
+            path,
+            tracked,
+            self.limit,
+            self.chunk_size,
+            &mut self.buffer,
+            visitor,
+        );
     }
 }
 
@@ -198,29 +212,35 @@ impl<V: FileVisitor> Drop for Worker<'_, V> {
     }
 }
 
-/// Reads one file and passes it to the visitor; returns the buffer for reuse.
+/// Reads one file and passes it to the visitor, chunk by chunk.
 fn read_and_visit<V: FileVisitor>(
     path: &Path,
     tracked: bool,
     limit: u64,
-    buffer: Vec<u8>,
+    chunk_size: ChunkSize,
+    buffer: &mut Vec<u8>,
     visitor: &mut V,
-) -> Vec<u8> {
-    match content::read_file(path, limit, buffer) {
-        Ok(Content::Text(bytes)) => {
-            visitor.file(path, &bytes, tracked);
-            bytes
+) {
+    let read = content::read_file(path, limit, chunk_size, buffer, |chunk| {
+        visitor.file(path, &chunk, tracked)
+    });
+    match read {
+        Ok(FileRead::Scanned { .. }) => {}
+        Ok(FileRead::Skipped(reason)) => visitor.skipped(path, reason),
+        // Listed by the walk, gone when opened: nothing is left to scan.
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            visitor.skipped(path, SkipReason::Vanished)
         }
-        Ok(Content::Skipped(reason)) => {
-            visitor.skipped(path, reason);
-            Vec::new()
-        }
-        Err(err) => {
-            visitor.error(WalkError::new(path, err));
-            Vec::new()
-        }
+        Err(err) => visitor.error(WalkError::new(path, err)),
+    }
+    // A file larger than a chunk leaves a full-size buffer: give it back.
+    if buffer.capacity() > SMALL_BUFFER {
+        *buffer = Vec::new();
     }
 }
+
+/// Reading buffer kept between files: most files are small.
+const SMALL_BUFFER: usize = 1 << 20;
 
 /// The files git tracks below each walked root, as walked paths (root joined
 /// with the relative path). Roots outside a git work tree contribute nothing.
@@ -257,9 +277,10 @@ fn visit_tracked_but_ignored<V: FileVisitor>(
     roots: &[PathBuf],
     tracked: &TrackedFiles,
     visited: &HashSet<PathBuf>,
-    limit: u64,
+    options: &WalkOptions,
     visitor: &mut V,
 ) {
+    let mut buffer = Vec::new();
     for (root, files) in &tracked.by_root {
         if !roots.contains(root) {
             continue;
@@ -276,7 +297,14 @@ fn visit_tracked_but_ignored<V: FileVisitor>(
             }
             match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.file_type().is_file() => {
-                    read_and_visit(path, true, limit, Vec::new(), visitor);
+                    read_and_visit(
+                        path,
+                        true,
+                        options.max_file_size,
+                        options.chunk_size,
+                        &mut buffer,
+                        visitor,
+                    );
                 }
                 // Deleted in the work tree, or replaced by a link: nothing to read here.
                 _ => {}
@@ -331,5 +359,41 @@ fn walk_error(err: ignore::Error) -> WalkError {
         ),
         ignore::Error::Io(err) => WalkError::new("", err),
         other => WalkError::new("", other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Recorder {
+        files: usize,
+        skipped: Vec<SkipReason>,
+        errors: Vec<String>,
+    }
+
+    impl FileVisitor for Recorder {
+        fn file(&mut self, _: &Path, _: &Chunk<'_>, _: bool) {
+            self.files += 1;
+        }
+        fn skipped(&mut self, _: &Path, reason: SkipReason) {
+            self.skipped.push(reason);
+        }
+        fn error(&mut self, error: WalkError) {
+            self.errors.push(error.to_string());
+        }
+    }
+
+    #[test]
+    fn a_file_deleted_before_it_is_read_is_skipped_not_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut recorder = Recorder::default();
+        let size = ChunkSize::new(1 << 20, 1 << 10);
+        let gone = dir.path().join("gone.txt");
+        read_and_visit(&gone, false, 100, size, &mut Vec::new(), &mut recorder);
+        assert_eq!(recorder.skipped, [SkipReason::Vanished]);
+        assert!(recorder.errors.is_empty());
+        assert_eq!(recorder.files, 0);
     }
 }

@@ -54,13 +54,16 @@ pub struct CommitGraph {
     pub warnings: Vec<String>,
     /// Commits whose parents are not in the repository (a shallow clone).
     pub shallow: bool,
+    /// Refs or commits that could not be read (dangling refs, refs to
+    /// missing or damaged commits): with nothing else read, the audit failed.
+    pub unreadable: usize,
 }
 
 /// Reads the commit graph reachable from the selected refs.
 pub fn collect(repo: &gix::Repository, selection: &RefSelection) -> Result<CommitGraph, WalkError> {
     let mut graph = CommitGraph::default();
     let git_dir = repo.git_dir().to_path_buf();
-    graph.tips = tips(repo, selection, &mut graph.warnings)?;
+    graph.tips = tips(repo, selection, &mut graph.warnings, &mut graph.unreadable)?;
     let mut excluded: HashSet<ObjectId> = HashSet::new();
     for rev in &selection.exclude {
         let id = resolve_commit(repo, rev)
@@ -121,6 +124,7 @@ pub fn collect(repo: &gix::Repository, selection: &RefSelection) -> Result<Commi
         .filter(|id| tip_ids.contains(*id))
         .copied()
         .collect();
+    graph.unreadable += unreadable_tips.len();
     if !unreadable_tips.is_empty() {
         graph.warnings.push(format!(
             "{} ref{} point to commits that cannot be read: {}",
@@ -169,6 +173,7 @@ fn tips(
     repo: &gix::Repository,
     selection: &RefSelection,
     warnings: &mut Vec<String>,
+    unreadable: &mut usize,
 ) -> Result<Vec<(String, ObjectId)>, WalkError> {
     let git_dir = repo.git_dir();
     let mut tips = Vec::new();
@@ -196,20 +201,38 @@ fn tips(
         let mut reference = match reference {
             Ok(reference) => reference,
             Err(e) => {
+                *unreadable += 1;
                 warnings.push(format!("unreadable ref skipped: {e}"));
                 continue;
             }
         };
         let name = reference.name().as_bstr().to_string();
+        let target = reference.target().try_id().map(|id| id.to_owned());
         match reference.peel_to_id() {
             Ok(id) => match commit_of(repo, id.detach()) {
                 Some(commit) => tips.push((name, commit)),
+                None if !repo.has_object(id.detach()) => {
+                    *unreadable += 1;
+                    warnings.push(format!(
+                        "ref {name} points to {}, which is not in the repository; skipped",
+                        id.detach().to_hex_with_len(12)
+                    ));
+                }
                 // Tags of trees or blobs are rare; their content is not in any commit.
                 None => warnings.push(format!(
                     "ref {name} does not point to a commit; not audited"
                 )),
             },
-            Err(e) => warnings.push(format!("ref {name} is dangling and was skipped: {e}")),
+            Err(_) => {
+                *unreadable += 1;
+                warnings.push(match target {
+                    Some(id) => format!(
+                        "ref {name} points to {}, which is not in the repository or cannot be read; skipped",
+                        id.to_hex_with_len(12)
+                    ),
+                    None => format!("ref {name} is dangling (its target does not exist); skipped"),
+                });
+            }
         }
     }
     if let Ok(head) = repo.head_id() {

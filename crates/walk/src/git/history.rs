@@ -20,6 +20,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Bytes of decoded delta bases the planning phase keeps.
 const PLAN_PACK_CACHE: usize = 16 << 20;
 
+/// Largest allocation pack decoding may make, unless the size limit is
+/// higher: one object inflated whole, or the pack's delta tree. A damaged
+/// or hostile pack can claim any size in an entry's header; above this, the
+/// pack is left to the object-by-object reading, which skips a blob above
+/// the size limit by its header, without inflating it.
+const PACK_ALLOC_FLOOR: u64 = 1 << 30;
+
 /// What to audit and how.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
@@ -66,6 +73,9 @@ pub struct HistoryPlan {
     pub submodules: usize,
     /// Symbolic links met (their content is a path, not scanned).
     pub symlinks: usize,
+    /// Trees, commits and refs that could not be read: with no blob read
+    /// either, nothing of the history could be audited.
+    pub unreadable: usize,
 }
 
 /// Receives each planned blob's bytes. One visitor per reading thread.
@@ -92,6 +102,7 @@ pub fn plan(
     let graph = commits::collect(&repo.to_thread_local(), &options.refs)?;
     let mut plan = HistoryPlan {
         warnings: graph.warnings.clone(),
+        unreadable: graph.unreadable,
         ..HistoryPlan::default()
     };
     let segments: Vec<std::ops::Range<usize>> = (0..graph.commits.len())
@@ -187,6 +198,7 @@ fn merge_walks(walked: Vec<TreeWalk>, plan: &mut HistoryPlan) {
         .sort_by(|a, b| (a.first.commit, &a.first.path).cmp(&(b.first.commit, &b.first.path)));
     plan.submodules = submodules.len();
     plan.symlinks = symlinks.len();
+    plan.unreadable += missing_trees.len();
     if !missing_trees.is_empty() {
         let mut missing: Vec<ObjectId> = missing_trees.into_iter().collect();
         missing.sort();
@@ -552,7 +564,13 @@ where
             traversal: gix::odb::pack::index::traverse::Algorithm::DeltaTreeLookup,
             thread_limit: Some(threads),
             check: gix::odb::pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
-            alloc_limit_bytes: None,
+            alloc_limit_bytes: Some(
+                options
+                    .max_blob_size
+                    .max(PACK_ALLOC_FLOOR)
+                    .try_into()
+                    .unwrap_or(usize::MAX),
+            ),
             make_pack_lookup_cache: || gix::odb::pack::cache::Never,
         };
         // A pack that cannot be traversed leaves its blobs to the fallback below.
@@ -648,10 +666,11 @@ fn visit_blob<V: BlobVisitor>(visitor: &mut V, blob: &PlannedBlob, data: &[u8], 
                 limit,
             },
         );
-    } else if crate::content::is_binary(data) {
-        visitor.skipped(blob, SkipReason::Binary);
     } else {
-        visitor.blob(blob, data);
+        match crate::content::text_of(data) {
+            Some(text) => visitor.blob(blob, &text),
+            None => visitor.skipped(blob, SkipReason::Binary),
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! staged files in a repository of 100k files cost a few tree reads.
 
 use super::ObjectId;
-use crate::content::{SkipReason, is_binary};
+use crate::content::{SkipReason, text_of};
 use crate::error::WalkError;
 use gix::prelude::{Find, Header as _};
 use std::collections::{HashMap, HashSet};
@@ -321,10 +321,10 @@ fn read_blob(
         .try_find(id, buffer)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("staged blob {id} is missing from the object database"))?;
-    if is_binary(data.data) {
-        return Ok(Err(SkipReason::Binary));
+    match text_of(data.data) {
+        Some(text) => Ok(Ok(text.into_owned())),
+        None => Ok(Err(SkipReason::Binary)),
     }
-    Ok(Ok(data.data.to_vec()))
 }
 
 /// The deleted file an added one was most likely renamed from: at least half

@@ -1,0 +1,317 @@
+//! Reading an input in overlapping chunks, so that memory stays bounded
+//! whatever its size.
+//!
+//! An input no larger than [`ChunkSize::size`] is one whole chunk. A larger
+//! one is read piece by piece into a buffer of that size: each chunk *owns*
+//! a part of the input (a match whose value starts there is reported from
+//! this chunk and from no other; the owned parts partition the input) and
+//! carries [`ChunkSize::margin`] bytes of context on each side, shared with
+//! its neighbours. The caller picks the margin to cover how far a match can
+//! reach from its value, so that a match straddling a boundary is seen whole
+//! by the chunk that owns its start.
+//!
+//! Boundaries never split a UTF-8 sequence, so text positions (lines and
+//! columns) can be counted chunk by chunk and add up to those of the whole.
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// How inputs are cut into chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkSize {
+    /// Largest chunk, in bytes: also the size of the reading buffer.
+    pub size: usize,
+    /// Context shared with each neighbouring chunk, in bytes.
+    pub margin: usize,
+}
+
+impl ChunkSize {
+    /// The default: 8 MiB chunks.
+    pub const DEFAULT_SIZE: usize = 8 << 20;
+
+    /// Chunks of `size` bytes with `margin` bytes of context on each side.
+    /// `size` is raised when needed so that each chunk owns at least as many
+    /// bytes as it shares.
+    pub fn new(size: usize, margin: usize) -> Self {
+        ChunkSize {
+            size: size.max(4 * margin).max(64),
+            margin,
+        }
+    }
+
+    /// Whether an input of `len` bytes is read as one whole chunk.
+    pub fn fits(&self, len: u64) -> bool {
+        len <= self.size as u64
+    }
+}
+
+/// One piece of an input.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// The bytes of this chunk, margins included.
+    pub bytes: &'a [u8],
+    /// Offset of `bytes[0]` in the input.
+    pub offset: u64,
+    /// The part of `bytes` this chunk answers for.
+    pub owned: (usize, usize),
+    /// Where the next chunk starts, as an index into `bytes`; `None` for the
+    /// last chunk. Everything before it is never seen again.
+    pub next: Option<usize>,
+}
+
+impl Chunk<'_> {
+    /// A whole input as a single chunk.
+    pub fn whole(bytes: &[u8]) -> Chunk<'_> {
+        Chunk {
+            bytes,
+            offset: 0,
+            owned: (0, bytes.len()),
+            next: None,
+        }
+    }
+
+    /// Whether this chunk is the whole input.
+    pub fn is_whole(&self) -> bool {
+        self.offset == 0 && self.next.is_none()
+    }
+
+    /// Whether this is the input's first chunk.
+    pub fn is_first(&self) -> bool {
+        self.offset == 0
+    }
+
+    /// The owned part, as a range into `bytes`.
+    pub fn owned_range(&self) -> Range<usize> {
+        self.owned.0..self.owned.1
+    }
+}
+
+/// How reading a chunked input ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Every byte was read and handed out, `total` in all.
+    Complete {
+        /// Bytes in the input.
+        total: u64,
+    },
+    /// More than `limit` bytes were found; the chunks handed out so far
+    /// cover the first `read` bytes.
+    OverLimit {
+        /// Bytes read before stopping (more than the limit).
+        read: u64,
+    },
+}
+
+/// Reads `input` to its end in chunks of `size`, handing each to `visit` in
+/// order, and stops once more than `limit` bytes were read (the bytes past the
+/// limit are never handed out). `buffer` is reused and comes back cleared;
+/// it is sized from `expected` (the input's size, as far as known) and never
+/// grows beyond `size.size` bytes.
+pub fn read_chunks<R: Read>(
+    mut input: R,
+    expected: u64,
+    size: ChunkSize,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+    mut visit: impl FnMut(Chunk<'_>),
+) -> io::Result<Ended> {
+    buffer.clear();
+    let room = expected.min(limit).saturating_add(1).min(size.size as u64) as usize;
+    buffer.reserve_exact(room);
+    let mut offset: u64 = 0;
+    let mut owned_start = 0;
+    loop {
+        let full = fill(&mut input, buffer, size.size)?;
+        let read = offset + buffer.len() as u64;
+        if read > limit {
+            buffer.clear();
+            return Ok(Ended::OverLimit { read });
+        }
+        if !full {
+            visit(Chunk {
+                bytes: buffer,
+                offset,
+                owned: (owned_start, buffer.len()),
+                next: None,
+            });
+            buffer.clear();
+            return Ok(Ended::Complete { total: read });
+        }
+        // A full buffer may be the whole input: look one byte ahead.
+        let mut probe = [0u8; 1];
+        let more = read_some(&mut input, &mut probe)?;
+        if more == 0 {
+            visit(Chunk {
+                bytes: buffer,
+                offset,
+                owned: (owned_start, buffer.len()),
+                next: None,
+            });
+            buffer.clear();
+            return Ok(Ended::Complete { total: read });
+        }
+        let len = buffer.len();
+        let owned_end = char_start(buffer, len - size.margin, owned_start + 1);
+        let next = char_start(buffer, owned_end - size.margin, 1);
+        visit(Chunk {
+            bytes: buffer,
+            offset,
+            owned: (owned_start, owned_end),
+            next: Some(next),
+        });
+        buffer.drain(..next);
+        buffer.push(probe[0]);
+        offset += next as u64;
+        owned_start = owned_end - next;
+    }
+}
+
+/// Reads until `buffer` holds `size` bytes or the input ends; returns
+/// whether it is full. The buffer grows to `size` only when the input turns
+/// out larger than its reserved capacity.
+fn fill<R: Read>(input: &mut R, buffer: &mut Vec<u8>, size: usize) -> io::Result<bool> {
+    let room = buffer.capacity().min(size).saturating_sub(buffer.len());
+    if room > 0 {
+        input.take(room as u64).read_to_end(buffer)?;
+    }
+    if buffer.len() >= buffer.capacity() && buffer.len() < size {
+        buffer.reserve_exact(size - buffer.len());
+        let wanted = (size - buffer.len()) as u64;
+        input.take(wanted).read_to_end(buffer)?;
+    }
+    Ok(buffer.len() >= size)
+}
+
+/// One `read`, retried when interrupted by a signal.
+fn read_some<R: Read>(input: &mut R, into: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(into) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// `index`, moved back (never below `floor`, at most 3 bytes) to the start of
+/// a UTF-8 sequence, so that a boundary never splits a character.
+fn char_start(bytes: &[u8], index: usize, floor: usize) -> usize {
+    let mut at = index;
+    while at > floor && index - at < 3 && (bytes[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chunk as seen: (offset, bytes, owned, next).
+    type Seen = (u64, Vec<u8>, (usize, usize), Option<usize>);
+
+    /// Every chunk of `input`.
+    fn chunks(input: &[u8], size: ChunkSize) -> Vec<Seen> {
+        let mut out = Vec::new();
+        let mut buffer = Vec::new();
+        let ended = read_chunks(
+            input,
+            input.len() as u64,
+            size,
+            u64::MAX,
+            &mut buffer,
+            |c| {
+                out.push((c.offset, c.bytes.to_vec(), c.owned, c.next));
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            ended,
+            Ended::Complete {
+                total: input.len() as u64
+            }
+        );
+        out
+    }
+
+    #[test]
+    fn small_inputs_are_one_whole_chunk() {
+        let size = ChunkSize::new(64, 8);
+        for input in [&b""[..], b"abc", &[b'x'; 64]] {
+            let got = chunks(input, size);
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0], (0, input.to_vec(), (0, input.len()), None));
+        }
+    }
+
+    #[test]
+    fn owned_parts_partition_the_input_and_margins_surround_them() {
+        let size = ChunkSize::new(64, 8);
+        for len in [65, 100, 128, 129, 1000, 4099] {
+            let input: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let got = chunks(&input, size);
+            assert!(got.len() > 1, "{len}");
+            let mut covered = 0u64;
+            for (index, (offset, bytes, owned, next)) in got.iter().enumerate() {
+                assert!(bytes.len() <= size.size);
+                assert_eq!(
+                    &input[*offset as usize..*offset as usize + bytes.len()],
+                    &bytes[..]
+                );
+                assert_eq!(
+                    offset + owned.0 as u64,
+                    covered,
+                    "{len}: owned parts are contiguous"
+                );
+                covered = offset + owned.1 as u64;
+                if index > 0 {
+                    assert!(owned.0 >= size.margin, "context before");
+                }
+                if let Some(next) = next {
+                    assert!(bytes.len() - owned.1 >= size.margin, "context after");
+                    assert_eq!(got[index + 1].0, offset + *next as u64);
+                }
+            }
+            assert_eq!(covered, len as u64);
+        }
+    }
+
+    #[test]
+    fn boundaries_never_split_a_character() {
+        let size = ChunkSize::new(64, 8);
+        let input = "é😀ab".repeat(100);
+        let got = chunks(input.as_bytes(), size);
+        for (offset, _, owned, _) in &got {
+            let start = *offset as usize;
+            assert!(input.is_char_boundary(start));
+            assert!(input.is_char_boundary(start + owned.0));
+            assert!(input.is_char_boundary(start + owned.1));
+        }
+    }
+
+    #[test]
+    fn reading_stops_past_the_limit() {
+        let mut buffer = Vec::new();
+        let mut seen = 0;
+        let ended = read_chunks(
+            &[b'x'; 1000][..],
+            1000,
+            ChunkSize::new(64, 8),
+            500,
+            &mut buffer,
+            |c| seen += c.owned.1 - c.owned.0,
+        )
+        .unwrap();
+        assert!(matches!(ended, Ended::OverLimit { read } if read > 500));
+        assert!(seen <= 500);
+        let ended = read_chunks(
+            &[b'x'; 64][..],
+            64,
+            ChunkSize::new(64, 8),
+            64,
+            &mut buffer,
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(ended, Ended::Complete { total: 64 });
+    }
+}
