@@ -1,6 +1,7 @@
 //! The pattern-rule model: what a rule file says ([`RuleSpec`]) and the checked,
 //! compiled form the matcher runs ([`PatternRule`]).
 
+use crate::context::Filter;
 use crate::error::RuleError;
 use crate::severity::{Confidence, Severity};
 use crate::validate::Validator;
@@ -59,6 +60,10 @@ pub struct RuleSpec {
     /// Extra structural check of the secret (`jwt`, `generic`).
     #[serde(default)]
     pub validate: Option<Validator>,
+    /// Context filters this rule does not run (see [`crate::context`]), for
+    /// tokens that look like what a filter drops.
+    #[serde(default)]
+    pub skip_filters: Vec<Filter>,
     /// Links to the provider's documentation of the credential.
     #[serde(default)]
     pub references: Vec<String>,
