@@ -64,18 +64,21 @@ fn has_cue(text: &[u8]) -> bool {
 }
 
 /// Where a comment starts on the line, if it has one: the whole line for
-/// comment lines, else a `#` or `//` after the value.
+/// comment lines, else a ` #` or ` //` after the value. A comment marker is
+/// followed by a space (`# note`, `// note`, `-- note`, ` * note`), so that
+/// `//registry.npmjs.org/:_authToken=…` and `--token=…` are not comments.
 fn comment_text(line: &[u8], value_end_in_line: usize) -> Option<&[u8]> {
     let trimmed = line.trim_ascii_start();
     const STARTS: &[&[u8]] = &[
-        b"#", b"//", b"/*", b"*", b"--", b";", b"<!--", b"%", b"rem ",
+        b"# ", b"#\t", b"// ", b"//\t", b"/// ", b"//! ", b"/* ", b"/** ", b"* ", b"-- ", b"; ",
+        b"<!-- ", b"% ", b"rem ", b"REM ",
     ];
     if STARTS.iter().any(|s| trimmed.starts_with(s)) {
         return Some(line);
     }
     let after = &line[value_end_in_line.min(line.len())..];
     let marker =
-        memchr::memmem::find(after, b" #").or_else(|| memchr::memmem::find(after, b"//"))?;
+        memchr::memmem::find(after, b" # ").or_else(|| memchr::memmem::find(after, b" // "))?;
     Some(&after[marker..])
 }
 
