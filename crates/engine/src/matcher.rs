@@ -290,31 +290,51 @@ impl<'r> Matcher<'r> {
                 {
                     continue;
                 }
-                let multiline = pattern_at(rules, index).spec.multiline;
-                rule_windows.push(window_around(haystack, hit.start, hit.end, multiline));
+                let spec = &pattern_at(rules, index).spec;
+                let reach = if spec.multiline {
+                    Reach::Multiline
+                } else {
+                    Reach::Lines(spec.lines_after)
+                };
+                rule_windows.push(window_around(haystack, hit.start, hit.end, reach));
             }
         });
     }
 }
 
+/// How far past its keyword's line a rule's window reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// To the end of the keyword's line and this many lines more.
+    Lines(usize),
+    /// [`MULTILINE_AHEAD`] bytes past the keyword.
+    Multiline,
+}
+
 /// The part of `haystack` a rule's regex examines for a keyword hit at `start..end`:
-/// the whole line (capped on very long lines), or further ahead for multi-line rules.
-fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
+/// the whole line (capped on very long lines) and the lines after it the
+/// rule asks for, or further ahead for multi-line rules.
+fn window_around(haystack: &[u8], start: usize, end: usize, reach: Reach) -> Range<usize> {
     let floor = start.saturating_sub(MAX_BACK);
     let line_start =
         memchr::memrchr(b'\n', &haystack[floor..start]).map_or(floor, |i| floor + i + 1);
-    let ahead = if multiline {
-        MULTILINE_AHEAD
-    } else {
-        MAX_AHEAD
+    let lines = match reach {
+        Reach::Multiline => {
+            return line_start..end.saturating_add(MULTILINE_AHEAD).min(haystack.len());
+        }
+        Reach::Lines(lines) => lines,
     };
-    let ceiling = end.saturating_add(ahead).min(haystack.len());
-    let line_end = if multiline {
-        ceiling
-    } else {
-        memchr::memchr(b'\n', &haystack[end..ceiling]).map_or(ceiling, |i| end + i)
-    };
-    line_start..line_end
+    let ceiling = end
+        .saturating_add(MAX_AHEAD * (lines + 1))
+        .min(haystack.len());
+    let mut line_end = end;
+    for _ in 0..=lines {
+        match memchr::memchr(b'\n', &haystack[line_end..ceiling]) {
+            Some(i) => line_end += i + 1,
+            None => return line_start..ceiling,
+        }
+    }
+    line_start..line_end - 1
 }
 
 /// When several rules claim overlapping secrets, keeps only the most
@@ -483,7 +503,18 @@ mod tests {
     fn window_covers_the_line_of_the_hit() {
         let text = b"first line\nkey = abc\nlast";
         let start = 11;
-        assert_eq!(window_around(text, start, start + 3, false), 11..20);
-        assert_eq!(window_around(text, start, start + 3, true), 11..text.len());
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Lines(0)),
+            11..20
+        );
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Lines(1)),
+            11..text.len()
+        );
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Multiline),
+            11..text.len()
+        );
+        assert_eq!(window_around(text, 0, 3, Reach::Lines(1)), 0..20);
     }
 }

@@ -17,6 +17,9 @@
 //! | `data-uri` | before the value: `data:image/png;base64,…`; encoded file headers | drop |
 //! | `uuid` | the value: time- or name-based UUIDs (versions 1, 2, 3, 5, 6, 7), nil | drop |
 //! | `git-sha` | a 40-hex value named or placed like a commit id | drop |
+//! | `public-key` | public keys and certificates (PEM, OpenSSH, base64 DER) | drop |
+//! | `reserved-domain` | a URL password for `example.com`, `*.test`… (RFC 2606) | drop |
+//! | `example-name` | a value named `example`, `sample`, `fake`, `mock`, `dummy` | drop |
 //! | `digest` | a hex or base64 digest named like a hash, or in a checksum file | drop |
 //! | `prose` | documentation lines and comments that present the value as an example | drop |
 //! | `lockfile` | lockfiles (`package-lock.json`, `go.sum`…) | drop low, lower others |
@@ -28,6 +31,7 @@
 
 pub mod data_uri;
 pub mod digest;
+pub mod example_name;
 pub mod generated;
 pub mod git_sha;
 pub mod integrity;
@@ -36,6 +40,8 @@ pub mod lockfile;
 pub mod masked;
 pub mod placeholder;
 pub mod prose;
+pub mod public_key;
+pub mod reserved_domain;
 pub mod test_path;
 pub mod text;
 pub mod uuid;
@@ -63,6 +69,12 @@ pub enum Filter {
     Uuid,
     /// Git commit ids.
     GitSha,
+    /// Public keys and certificates.
+    PublicKey,
+    /// URL passwords for hosts reserved for documentation.
+    ReservedDomain,
+    /// Values assigned to names saying they are made up.
+    ExampleName,
     /// Digests named like hashes.
     Digest,
     /// Examples presented in documentation and comments.
@@ -180,6 +192,9 @@ const CONTEXT_FILTERS: &[(Filter, ContextFilter)] = &[
     (Filter::DataUri, data_uri::check),
     (Filter::Uuid, uuid::check),
     (Filter::GitSha, git_sha::check),
+    (Filter::PublicKey, public_key::check),
+    (Filter::ReservedDomain, reserved_domain::check),
+    (Filter::ExampleName, example_name::check),
     (Filter::Digest, digest::check),
     (Filter::Prose, prose::check),
     (Filter::Lockfile, lockfile::check),

@@ -38,9 +38,6 @@ const CUES: &[&str] = &[
     "illustrat",
 ];
 
-/// How many lines above a value a lead-in may be, in documentation.
-const LEAD_IN_LINES: usize = 3;
-
 /// Whether the path is documentation.
 pub fn is_docs_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -90,24 +87,43 @@ fn around_value(line: &[u8], start: usize, end: usize) -> Vec<u8> {
     text
 }
 
-/// A lead-in (a line ending in `:` with a cue) among the few non-blank lines
-/// above `line_start`, skipping code fences.
-fn has_lead_in(haystack: &[u8], line_start: usize) -> bool {
-    let mut end = line_start;
-    let mut seen = 0;
-    while end > 0 && seen < LEAD_IN_LINES {
-        let range = line_around(haystack, end - 1);
-        let line = haystack[range.clone()].trim_ascii();
-        end = range.start;
-        if line.is_empty() || line.starts_with(b"```") || line.starts_with(b"~~~") {
-            continue;
-        }
-        seen += 1;
-        if line.ends_with(b":") && has_cue(line) {
-            return true;
-        }
+/// Whether a line opens or closes a fenced code block.
+fn is_fence(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    line.starts_with(b"```") || line.starts_with(b"~~~")
+}
+
+/// The lines of `haystack` before `line_start`, last first, looking at most
+/// 64 KiB back.
+fn lines_before(haystack: &[u8], line_start: usize) -> impl Iterator<Item = &[u8]> {
+    let floor = line_start.saturating_sub(64 << 10);
+    let text = &haystack[floor..line_start.saturating_sub(1).max(floor)];
+    text.rsplit(|&b| b == b'\n')
+}
+
+/// The lead-in of the line at `line_start`: the nearest non-blank line
+/// before the code block holding it, or before the line itself when it is
+/// not in a code block. Fences are counted from the top of the file (at
+/// most 64 KiB back) to tell an opening fence from a closing one.
+fn lead_in(haystack: &[u8], line_start: usize) -> Option<&[u8]> {
+    let fences_above = lines_before(haystack, line_start)
+        .filter(|l| is_fence(l))
+        .count();
+    let mut lines = lines_before(haystack, line_start);
+    if fences_above % 2 == 1 {
+        // Inside a block: walk up to its opening fence.
+        lines.by_ref().find(|l| is_fence(l))?;
     }
-    false
+    lines
+        .map(<[u8]>::trim_ascii)
+        .find(|l| !l.is_empty())
+        .filter(|l| !is_fence(l))
+}
+
+/// Whether the line at `line_start` is introduced as an example: its lead-in
+/// ends in `:` and has a cue ("Example response:", "For example:").
+fn has_lead_in(haystack: &[u8], line_start: usize) -> bool {
+    lead_in(haystack, line_start).is_some_and(|line| line.ends_with(b":") && has_cue(line))
 }
 
 /// Drops a value presented as an illustration.
@@ -168,6 +184,18 @@ mod tests {
             "README.md",
             &format!("Example request:\n\n```sh\ncurl -u {KEY}: https://api.stripe.com\n```\n")
         ));
+    }
+
+    #[test]
+    fn a_lead_in_introduces_only_its_own_block() {
+        // "Example response:" introduces the JSON block, not the deploy block.
+        let text = format!(
+            "Example response:\n\n```json\n{{\"ok\": true}}\n```\n\n## Deploy\n\n```sh\nexport KEY={KEY}\n```\n"
+        );
+        assert!(!dropped("docs/runbook.md", &text));
+        // Deeper in the block it introduces, still an example.
+        let text = format!("For example:\n\n```yaml\nstripe:\n  region: eu\n  key: {KEY}\n```\n");
+        assert!(dropped("docs/setup.md", &text));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Filter `test-path` (lowers): tests, fixtures, mocks and examples. Secrets
-//! there are often made up for the test, but a real key committed in a test
-//! is as leaked as any other, so the finding stays, one confidence level
-//! lower.
+//! Filter `test-path` (lowers): tests, fixtures, mocks and examples, and
+//! example copies of config files (`.env.example`, `config.sample.yml`,
+//! `settings.py.dist`). Secrets there are often made up, but a real key
+//! committed in a test is as leaked as any other, so the finding stays, one
+//! confidence level lower.
 
 use super::{Candidate, Effect, FileContext};
 
@@ -42,6 +43,15 @@ pub fn is_test_path(path: &str) -> bool {
     let mut parts: Vec<&str> = lower.split('/').collect();
     let name = parts.pop().unwrap_or("");
     if parts.iter().any(|dir| TEST_DIRS.contains(dir)) {
+        return true;
+    }
+    // `.env.example`, `config.sample.yml`, `app.yml.dist`: an example copy
+    // (a name that starts with the word, `example.txt`, is just a name).
+    if name
+        .split('.')
+        .skip(1)
+        .any(|part| matches!(part, "example" | "sample" | "template" | "tmpl" | "dist"))
+    {
         return true;
     }
     let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
@@ -88,6 +98,9 @@ mod tests {
             "examples/quickstart/main.py",
             "fixtures/demo/app/settings.py",
             "web/__mocks__/stripe.js",
+            ".env.example",
+            "config/settings.sample.yml",
+            "app/config.yml.dist",
         ] {
             assert!(is_test_path(path), "{path}");
         }
@@ -103,6 +116,8 @@ mod tests {
             "config/attestation.yml",
             "docs/testing-guide.md",
             "app/Testimonial.java",
+            "example.txt",
+            ".env.production",
         ] {
             assert!(!is_test_path(path), "{path}");
         }
