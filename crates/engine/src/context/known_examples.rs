@@ -21,6 +21,8 @@ const KNOWN_EXAMPLES: &[&str] = &[
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
+    // RFC 6749's example client secret (client s6BhdRkqt3).
+    "gX1fBat3bV",
 ];
 
 /// Whether `value` is, or ends with, a published example credential.

@@ -1,9 +1,10 @@
-//! Filter `reserved-domain` (drops): a password in a URL whose host is
-//! reserved for documentation and testing (RFC 2606, RFC 6761):
+//! Filter `reserved-domain` (drops): a password or token in a URL (its
+//! user information or its query) whose host is reserved for documentation
+//! and testing (RFC 2606, RFC 6761):
 //! `example.com`, `example.net`, `example.org` and their subdomains, and the
 //! `.example`, `.test`, `.invalid` and `.localhost` top-level domains. No
-//! real service answers there, so `https://user:pass@api.example.com` is an
-//! illustration.
+//! real service answers there, so `https://user:pass@api.example.com` and
+//! `https://example.com/cb?access_token=…` are illustrations.
 
 use super::{Candidate, Effect, FileContext};
 
@@ -12,14 +13,44 @@ const DOMAINS: &[&[u8]] = &[b"example.com", b"example.net", b"example.org"];
 /// Reserved top-level domains.
 const TLDS: &[&[u8]] = &[b"example", b"test", b"invalid", b"localhost"];
 
+fn is_host_byte(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+}
+
 /// The host right after `@` at `at` (letters, digits, `.` and `-`).
 fn host_after(haystack: &[u8], at: usize) -> Option<&[u8]> {
     let rest = haystack.get(at..)?.strip_prefix(b"@")?;
-    let len = rest
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
-        .count();
+    let len = rest.iter().take_while(|b| is_host_byte(b)).count();
     (len > 0).then_some(&rest[..len])
+}
+
+/// The host of the URL whose query or path holds position `at`: the URL
+/// bytes before it back to `scheme://`, then the host after any user
+/// information.
+fn host_of_url_around(haystack: &[u8], at: usize) -> Option<&[u8]> {
+    let floor = at.saturating_sub(2048);
+    let mut start = at.min(haystack.len());
+    while start > floor
+        && !matches!(
+            haystack[start - 1],
+            b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')'
+        )
+    {
+        start -= 1;
+    }
+    let url = &haystack[start..at];
+    let scheme_end = memchr::memmem::find(url, b"://")? + 3;
+    let authority = &url[scheme_end..];
+    let authority = &authority[..authority
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(authority.len())];
+    let host = match memchr::memrchr(b'@', authority) {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    };
+    let len = host.iter().take_while(|b| is_host_byte(b)).count();
+    (len > 0).then_some(&host[..len])
 }
 
 /// Whether a host is reserved for documentation or testing.
@@ -39,9 +70,11 @@ pub fn is_reserved(host: &[u8]) -> bool {
             .is_some_and(|tld| TLDS.contains(&tld))
 }
 
-/// Drops a URL password whose host is reserved.
+/// Drops a URL password or token whose host is reserved.
 pub fn check(candidate: &Candidate<'_>, _file: &FileContext<'_>) -> Effect {
-    match host_after(candidate.haystack, candidate.secret.end) {
+    let host = host_after(candidate.haystack, candidate.secret.end)
+        .or_else(|| host_of_url_around(candidate.haystack, candidate.secret.start));
+    match host {
         Some(host) if is_reserved(host) => Effect::Drop,
         _ => Effect::Keep,
     }
@@ -92,5 +125,30 @@ mod tests {
             ..candidate
         };
         assert_eq!(check(&candidate, &file), Effect::Keep);
+    }
+
+    #[test]
+    fn tokens_in_reserved_urls() {
+        let host = |text: &str, value: &str| {
+            let at = text.find(value).unwrap();
+            host_of_url_around(text.as_bytes(), at).map(|h| String::from_utf8(h.to_vec()).unwrap())
+        };
+        assert_eq!(
+            host(
+                "GET https://example.com/protected?access_token=kjfch2345sdf",
+                "kjfch"
+            )
+            .as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host(
+                "url = 'https://u:p@api.acme.test:8443/cb?token=Hx7pQ2vRt9Lm'",
+                "Hx7p"
+            )
+            .as_deref(),
+            Some("api.acme.test")
+        );
+        assert_eq!(host("token = \"Hx7pQ2vRt9Lm\"", "Hx7p"), None);
     }
 }

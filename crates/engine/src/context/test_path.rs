@@ -62,6 +62,8 @@ pub fn is_test_path(path: &str) -> bool {
         || stem.ends_with("_tests")
         || stem.ends_with("_spec")
         || stem == "conftest"
+        || stem == "test"
+        || stem == "tests"
         || name.contains(".test.")
         || name.contains(".spec.")
         || original_stem.ends_with("Test")
@@ -101,6 +103,7 @@ mod tests {
             ".env.example",
             "config/settings.sample.yml",
             "app/config.yml.dist",
+            "contrib/credential/netrc/test.netrc",
         ] {
             assert!(is_test_path(path), "{path}");
         }
