@@ -684,6 +684,24 @@ def encoded_docs(g: Rng) -> list[Doc]:
             doc.add("// Links handed to the mirror job.")
             doc.mark(f"export const MIRROR_URL = 'https://mirror.{g.domain()}/sync?source={quote(target, safe='')}';", True, S.ENCODED, "percent-encoded-url")
         docs.append(doc)
+    # A service account key file, base64-encoded into a CI variable.
+    for _ in range(2):
+        pem = S.rsa_private_key_pem(S._RngAdapter(g), 1024, pkcs8=True).strip()
+        project = f"{g.word()}-{g.int(100000, 999999)}"
+        key_file = json.dumps({"type": "service_account", "project_id": project, "private_key_id": g.hex(40),
+                               "private_key": pem + "\n", "client_email": f"ci@{project}.iam.gserviceaccount.com"}, indent=2)
+        doc = Doc(g.pick([".gitlab-ci.yml", f"ci/{g.word()}-pipeline.yml"]))
+        doc.add("variables:\n  GOOGLE_PROJECT: " + project)
+        doc.mark(f"  GOOGLE_CREDENTIALS_B64: {base64.b64encode(key_file.encode()).decode()}", True, S.ENCODED, "gcp-service-account")
+        doc.add("deploy:\n  script:\n    - echo \"$GOOGLE_CREDENTIALS_B64\" | base64 -d > key.json")
+        docs.append(doc)
+    # A key hidden from a casual reader with base64.
+    for _ in range(2):
+        item = g.pick([S.stripe, S.openai, S.slack, S.sendgrid])(g)
+        doc = Doc(f"{service(g)}/app/{g.word()}_keys.py")
+        doc.add("import base64\n")
+        doc.mark(f'{item.name} = base64.b64decode("{S.b64(item.value)}").decode()', True, S.ENCODED, "base64-literal")
+        docs.append(doc)
     # Encoded near misses: ConfigMaps, SOPS, Sealed Secrets, ansible-vault.
     for _ in range(2):
         doc = Doc(f"deploy/k8s/{g.word()}/configmap.yaml")
