@@ -194,6 +194,8 @@ impl<'r> Matcher<'r> {
         let Some(view) = View::decode(haystack, site) else {
             return;
         };
+        // The view is scanned in full: its line counts against the budget.
+        self.budget.bytes += view.bytes.len();
         // Matches inside the encoded span are judged again on the decoded
         // text (a base64 `changeme` is no secret): all of them where the
         // format says the span is encoded, and loose ones (a value known only

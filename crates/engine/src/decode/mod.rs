@@ -18,7 +18,8 @@
 //! Secret's `.dockerconfigjson` is base64 of JSON whose `auth` is base64 of
 //! `user:password`, and a Secret holding a kubeconfig holds base64 keys.
 //! Nothing deeper is decoded, and a file's decoding stops after
-//! [`MAX_SITES`] spans or [`MAX_DECODED_BYTES`] bytes.
+//! [`MAX_SITES`] spans or [`MAX_DECODED_BYTES`] bytes (encoded spans and
+//! the views scanned).
 
 pub mod base64;
 pub mod percent;
