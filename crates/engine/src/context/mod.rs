@@ -18,7 +18,7 @@
 //! | `uuid` | the value: time- or name-based UUIDs (versions 1, 2, 3, 5, 6, 7), nil | drop |
 //! | `git-sha` | a 40-hex value named or placed like a commit id | drop |
 //! | `public-key` | public keys and certificates (PEM, OpenSSH, base64 DER) | drop |
-//! | `reserved-domain` | a URL password for `example.com`, `*.test`… (RFC 2606) | drop |
+//! | `reserved-domain` | a URL password for `example.com`, `*.test`… (RFC 2606) | lower |
 //! | `example-name` | a value named `example`, `sample`, `fake`, `mock`, `dummy` | drop |
 //! | `digest` | a hex or base64 digest named like a hash, or in a checksum file | drop |
 //! | `prose` | documentation lines and comments that present the value as an example | drop |
@@ -71,7 +71,7 @@ pub enum Filter {
     GitSha,
     /// Public keys and certificates.
     PublicKey,
-    /// URL passwords for hosts reserved for documentation.
+    /// URL passwords and tokens for hosts reserved for documentation.
     ReservedDomain,
     /// Values assigned to names saying they are made up.
     ExampleName,

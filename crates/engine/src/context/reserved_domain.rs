@@ -1,10 +1,13 @@
-//! Filter `reserved-domain` (drops): a password or token in a URL (its
+//! Filter `reserved-domain` (lowers): a password or token in a URL (its
 //! user information or its query) whose host is reserved for documentation
 //! and testing (RFC 2606, RFC 6761):
 //! `example.com`, `example.net`, `example.org` and their subdomains, and the
 //! `.example`, `.test`, `.invalid` and `.localhost` top-level domains. No
 //! real service answers there, so `https://user:pass@api.example.com` and
-//! `https://example.com/cb?access_token=…` are illustrations.
+//! `https://example.com/cb?access_token=…` are most likely illustrations.
+//! Most, not all: a real password is sometimes written next to a host
+//! replaced by `example.com` before committing, and test corpora plant their
+//! secrets there, so the finding stays, one confidence level lower.
 
 use super::{Candidate, Effect, FileContext};
 
@@ -70,12 +73,12 @@ pub fn is_reserved(host: &[u8]) -> bool {
             .is_some_and(|tld| TLDS.contains(&tld))
 }
 
-/// Drops a URL password or token whose host is reserved.
+/// Lowers a URL password or token whose host is reserved.
 pub fn check(candidate: &Candidate<'_>, _file: &FileContext<'_>) -> Effect {
     let host = host_after(candidate.haystack, candidate.secret.end)
         .or_else(|| host_of_url_around(candidate.haystack, candidate.secret.start));
     match host {
-        Some(host) if is_reserved(host) => Effect::Drop,
+        Some(host) if is_reserved(host) => Effect::Lower,
         _ => Effect::Keep,
     }
 }
@@ -117,7 +120,7 @@ mod tests {
             confidence: crate::Confidence::High,
         };
         let file = FileContext::new("app.py", text.as_bytes());
-        assert_eq!(check(&candidate, &file), Effect::Drop);
+        assert_eq!(check(&candidate, &file), Effect::Lower);
         let real = text.replace("example.com", "acme-corp.io");
         let candidate = Candidate {
             haystack: real.as_bytes(),
