@@ -17,7 +17,7 @@ use tattle_cli::finding::FindingBuilder;
 use tattle_cli::report::{JsonReporter, Report, ReportRun, Reporter, SarifReporter, TextReporter};
 use tattle_cli::scan::{ScanError, ScanOutcome, Skipped};
 use tattle_engine::checks::{dockerfile, keyvalue, yaml};
-use tattle_engine::{Confidence, RawMatch, RuleSet, Severity, SourceFile};
+use tattle_engine::{Confidence, DecodedSecret, Encoding, RawMatch, RuleSet, Severity, SourceFile};
 
 /// A fuzz target's body: panics when a property breaks.
 pub type Target = fn(&[u8]);
@@ -279,6 +279,8 @@ struct FindingInput {
     note: Option<String>,
     severity: Severity,
     confidence: Confidence,
+    /// The secret as decoded, for a finding of an encoded secret.
+    decoded: Option<(Vec<u8>, Encoding)>,
 }
 
 impl FindingInput {
@@ -300,6 +302,11 @@ impl FindingInput {
             Severity::Critical,
         ][input.below(4)];
         let confidence = [Confidence::Low, Confidence::Medium, Confidence::High][input.below(3)];
+        let decoded = match input.byte() % 3 {
+            0 => None,
+            1 => Some((input.slice(40).to_vec(), Encoding::Base64)),
+            _ => Some((input.slice(40).to_vec(), Encoding::Percent)),
+        };
         FindingInput {
             path,
             bytes,
@@ -309,6 +316,7 @@ impl FindingInput {
             note,
             severity,
             confidence,
+            decoded,
         }
     }
 
@@ -330,6 +338,17 @@ impl FindingInput {
             severity: self.severity,
             confidence: self.confidence,
             note: self.note.clone(),
+            decoded: self
+                .decoded
+                .as_ref()
+                .map(|(secret, encoding)| DecodedSecret {
+                    secret: if masked {
+                        vec![0x01; secret.len()]
+                    } else {
+                        secret.clone()
+                    },
+                    encoding: *encoding,
+                }),
         };
         FindingBuilder::new(&bytes, &self.path, self.show).build(&raw, rules.rule(self.rule))
     }

@@ -149,7 +149,7 @@ impl<'a> FileScanner<'a> {
                 .is_some_and(|owned| !owned.contains(&raw.secret.start))
                 || has_inline_allow(builder.line_text(raw.secret.start))
                 || has_inline_allow(builder.line_text(raw.span.start))
-                || self.filters.secret_allowed(&file.bytes[raw.secret.clone()])
+                || self.filters.secret_allowed(raw.value(file.bytes))
             {
                 continue;
             }

@@ -175,9 +175,12 @@ impl<'a> FindingBuilder<'a> {
         line.strip_suffix(b"\r").unwrap_or(line)
     }
 
-    /// Builds the finding for one match of `rule`.
+    /// Builds the finding for one match of `rule`. A secret found encoded is
+    /// located at its encoded text, but redacted, hashed and fingerprinted
+    /// decoded: the same key found plain and base64-encoded in a file is one
+    /// fingerprint, and has one `secret_hash` anywhere.
     pub fn build(&self, raw: &RawMatch, rule: &Rule) -> Finding {
-        let secret = &self.bytes[raw.secret.clone()];
+        let secret = raw.value(self.bytes);
         let (line, column) = self.position(raw.secret.start);
         let (end_line, end_column) = self.position(raw.secret.end);
         let secret_text = String::from_utf8_lossy(secret);
@@ -203,7 +206,7 @@ impl<'a> FindingBuilder<'a> {
             evidence,
             secret_hash: secret_hash(secret),
             fingerprint: fingerprint(rule.id(), self.path, secret),
-            note: raw.note.clone(),
+            note: note(raw),
             provenance: None,
             rule_index: raw.rule,
         }
@@ -225,6 +228,16 @@ impl<'a> FindingBuilder<'a> {
         } else {
             (self.origin.line + line_index + 1, column + 1)
         }
+    }
+}
+
+/// The validator's note, and how the secret was encoded when it was.
+fn note(raw: &RawMatch) -> Option<String> {
+    let encoded = raw.decoded.as_ref().map(|d| d.encoding.describe());
+    match (encoded, &raw.note) {
+        (Some(encoded), Some(note)) => Some(format!("{encoded}; {note}")),
+        (Some(encoded), None) => Some(encoded.to_string()),
+        (None, note) => note.clone(),
     }
 }
 

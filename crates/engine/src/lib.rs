@@ -10,6 +10,8 @@
 
 pub mod check;
 pub mod checks;
+pub mod context;
+pub mod decode;
 pub mod entropy;
 pub mod error;
 pub mod examples;
@@ -17,7 +19,6 @@ pub mod info;
 pub mod jwt;
 pub mod loader;
 pub mod matcher;
-pub mod placeholder;
 pub mod prefilter;
 pub mod rule;
 pub mod ruleset;
@@ -25,11 +26,14 @@ pub mod severity;
 pub mod validate;
 
 pub use check::{Check, CheckFile, CheckHit, SourceFile};
+pub use context::Filter;
+pub use context::placeholder;
+pub use decode::Encoding;
 pub use error::RuleError;
 pub use examples::{ExampleFailure, check_examples};
 pub use info::{Example, RuleInfo, RuleKind};
 pub use loader::{LocatedSpec, builtin_specs, parse_rule_file};
-pub use matcher::{Matcher, RawMatch};
+pub use matcher::{DecodedSecret, Matcher, RawMatch};
 pub use rule::{PatternRule, RuleSpec};
 pub use ruleset::{Detector, Rule, RuleIndex, RuleSet};
 pub use severity::{Confidence, Severity};

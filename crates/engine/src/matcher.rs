@@ -1,9 +1,12 @@
 //! The matcher: keyword prefilter, then each triggered rule's regex around its
-//! keyword hits, then the entropy, placeholder, allow-list and validator filters.
+//! keyword hits, then the value filters, entropy, allow-list, validator and
+//! context filters ([`crate::context`]); then the encoded spans the decoder's
+//! triggers point to are decoded and scanned the same way ([`crate::decode`]).
 
 use crate::check::{CheckFile, CheckHit, SourceFile};
+use crate::context::{self, Candidate, FileContext};
+use crate::decode::{self, Encoding, MAX_DECODED_BYTES, MAX_DEPTH, MAX_SITES, Site, View};
 use crate::entropy::shannon_entropy;
-use crate::placeholder::is_placeholder;
 use crate::rule::{Compiled, PatternRule};
 use crate::ruleset::{RuleIndex, RuleSet};
 use crate::severity::{Confidence, Severity};
@@ -37,6 +40,36 @@ pub struct RawMatch {
     pub confidence: Confidence,
     /// Extra context from the validator.
     pub note: Option<String>,
+    /// The secret as decoded, when it was found encoded: `span` and `secret`
+    /// then point at the encoded text.
+    pub decoded: Option<DecodedSecret>,
+}
+
+/// A secret that was found encoded, as it reads once decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedSecret {
+    /// The decoded secret.
+    pub secret: Vec<u8>,
+    /// How it was encoded.
+    pub encoding: Encoding,
+}
+
+impl RawMatch {
+    /// The secret's value: decoded when it was found encoded, else the bytes
+    /// at `secret` in `haystack`.
+    pub fn value<'a>(&'a self, haystack: &'a [u8]) -> &'a [u8] {
+        match &self.decoded {
+            Some(decoded) => &decoded.secret,
+            None => &haystack[self.secret.clone()],
+        }
+    }
+}
+
+/// How much decoding a file has had.
+#[derive(Debug, Default)]
+struct Budget {
+    sites: usize,
+    bytes: usize,
 }
 
 /// Runs a [`RuleSet`] over blobs. Holds scratch buffers, so keep one per thread.
@@ -47,6 +80,9 @@ pub struct Matcher<'r> {
     triggered: Vec<RuleIndex>,
     applicable: Vec<bool>,
     hits: Vec<CheckHit>,
+    /// Decoder trigger hits of the layer being scanned: trigger, keyword span.
+    trigger_hits: Vec<(usize, Range<usize>)>,
+    budget: Budget,
 }
 
 impl<'r> Matcher<'r> {
@@ -58,6 +94,8 @@ impl<'r> Matcher<'r> {
             triggered: Vec::new(),
             applicable: vec![true; count],
             hits: Vec::new(),
+            trigger_hits: Vec::new(),
+            budget: Budget::default(),
         }
     }
 
@@ -96,15 +134,37 @@ impl<'r> Matcher<'r> {
                 .as_pattern()
                 .is_some_and(|p| p.applies_to(Some(file.path)));
         }
+        let context = FileContext::new(file.path, haystack);
+        self.budget = Budget::default();
+        let mut matches = self.scan_layer(&context, haystack, 0..haystack.len(), 0);
+        keep_best_of_overlapping(&mut matches);
+        matches
+    }
+
+    /// Runs the pattern rules over `haystack`: a file (depth 0), or a decoded
+    /// view of part of one whose decoded text is at `decoded`. Then decodes
+    /// the encoded spans the triggers point to (inside `decoded`, down to
+    /// [`MAX_DEPTH`] levels) and scans them too; there, loose matches of
+    /// the encoded form give way to what the decoded text shows.
+    fn scan_layer(
+        &mut self,
+        context: &FileContext<'_>,
+        haystack: &[u8],
+        decoded: Range<usize>,
+        depth: usize,
+    ) -> Vec<RawMatch> {
+        let rules = self.rules;
         self.collect_windows(haystack);
         let mut matches = Vec::new();
         for &index in &rules.unkeyed_rules {
             if self.applicable[index] {
+                let rule = pattern_at(rules, index);
                 run_pattern(
-                    pattern_at(rules, index),
+                    rule,
                     index,
                     haystack,
                     0..haystack.len(),
+                    context,
                     &mut matches,
                 );
             }
@@ -114,19 +174,82 @@ impl<'r> Matcher<'r> {
             let windows = &mut self.windows[index];
             merge_windows(windows);
             for window in windows.drain(..) {
-                run_pattern(
-                    pattern_at(rules, index),
-                    index,
-                    haystack,
-                    window,
-                    &mut matches,
-                );
+                let rule = pattern_at(rules, index);
+                run_pattern(rule, index, haystack, window, context, &mut matches);
             }
         }
         self.triggered = triggered;
         self.triggered.clear();
-        keep_best_of_overlapping(&mut matches);
+        let hits = std::mem::take(&mut self.trigger_hits);
+        if depth < MAX_DEPTH && !hits.is_empty() {
+            let mut sites = Vec::new();
+            for (trigger, hit) in &hits {
+                let locate = decode::TRIGGERS[*trigger].locate;
+                decode::locate(haystack, locate, hit.clone(), &decoded, &mut sites);
+            }
+            // The same span from several triggers: the first, known-encoded if any.
+            sites.sort_by_key(|s| (s.encoded.start, s.encoded.end, !s.known_encoded));
+            sites.dedup_by(|a, b| a.encoded == b.encoded);
+            for site in sites {
+                self.decode_site(context, haystack, &site, depth, &mut matches);
+            }
+        }
+        self.trigger_hits = hits;
+        self.trigger_hits.clear();
         matches
+    }
+
+    /// Decodes one site within the file's budget and scans what it decodes to.
+    fn decode_site(
+        &mut self,
+        context: &FileContext<'_>,
+        haystack: &[u8],
+        site: &Site,
+        depth: usize,
+        matches: &mut Vec<RawMatch>,
+    ) {
+        if self.budget.sites >= MAX_SITES || self.budget.bytes >= MAX_DECODED_BYTES {
+            return;
+        }
+        self.budget.sites += 1;
+        self.budget.bytes += site.encoded.len();
+        let Some(view) = View::decode(haystack, site) else {
+            return;
+        };
+        // The view is scanned in full: its line counts against the budget.
+        self.budget.bytes += view.bytes.len();
+        // Matches inside the encoded span are judged again on the decoded
+        // text (a base64 `changeme` is no secret): all of them where the
+        // format says the span is encoded, and loose ones (a value known only
+        // by the name it is assigned to) where it merely decodes. Specific
+        // rules' matches stay there: some tokens are base64 of text by
+        // design (Cloudflare tunnel tokens, JFrog reference tokens).
+        let encoded = view.encoded();
+        let rules = self.rules;
+        matches.retain(|m| {
+            let inside = encoded.start <= m.secret.start && m.secret.end <= encoded.end;
+            let loose = rules.rule(m.rule).info.confidence == Confidence::Low;
+            !(inside && (site.known_encoded || loose))
+        });
+        let inner = self.scan_layer(context, &view.bytes, view.decoded.clone(), depth + 1);
+        for m in inner {
+            let (Some(span), Some(secret)) = (
+                view.to_original(m.span.clone()),
+                view.to_original(m.secret.clone()),
+            ) else {
+                continue;
+            };
+            let decoded = m.decoded.clone().unwrap_or_else(|| DecodedSecret {
+                secret: view.bytes[m.secret.clone()].to_vec(),
+                encoding: view.encoding,
+            });
+            matches.push(RawMatch {
+                span,
+                secret,
+                decoded: Some(decoded),
+                ..m
+            });
+        }
     }
 
     /// Runs the structured checks that read this file. Their hits are not
@@ -156,12 +279,14 @@ impl<'r> Matcher<'r> {
                     severity: hit.severity.unwrap_or(info.severity),
                     confidence: hit.confidence.unwrap_or(info.confidence),
                     note: hit.note,
+                    decoded: None,
                 });
             }
         }
     }
 
-    /// Runs the prefilter and records, per rule, the windows around its keyword hits.
+    /// Runs the prefilter and records, per rule, the windows around its
+    /// keyword hits, and the decoder's trigger hits.
     fn collect_windows(&mut self, haystack: &[u8]) {
         let rules = self.rules;
         let Some(prefilter) = &rules.prefilter else {
@@ -169,8 +294,12 @@ impl<'r> Matcher<'r> {
         };
         let windows = &mut self.windows;
         let triggered = &mut self.triggered;
+        let trigger_hits = &mut self.trigger_hits;
         let applicable = &self.applicable;
         prefilter.for_each_hit(haystack, |hit| {
+            for &trigger in &rules.keyword_triggers[hit.keyword] {
+                trigger_hits.push((trigger, hit.start..hit.end));
+            }
             for &index in &rules.keyword_rules[hit.keyword] {
                 if !applicable[index] {
                     continue;
@@ -185,31 +314,51 @@ impl<'r> Matcher<'r> {
                 {
                     continue;
                 }
-                let multiline = pattern_at(rules, index).spec.multiline;
-                rule_windows.push(window_around(haystack, hit.start, hit.end, multiline));
+                let spec = &pattern_at(rules, index).spec;
+                let reach = if spec.multiline {
+                    Reach::Multiline
+                } else {
+                    Reach::Lines(spec.lines_after)
+                };
+                rule_windows.push(window_around(haystack, hit.start, hit.end, reach));
             }
         });
     }
 }
 
+/// How far past its keyword's line a rule's window reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// To the end of the keyword's line and this many lines more.
+    Lines(usize),
+    /// [`MULTILINE_AHEAD`] bytes past the keyword.
+    Multiline,
+}
+
 /// The part of `haystack` a rule's regex examines for a keyword hit at `start..end`:
-/// the whole line (capped on very long lines), or further ahead for multi-line rules.
-fn window_around(haystack: &[u8], start: usize, end: usize, multiline: bool) -> Range<usize> {
+/// the whole line (capped on very long lines) and the lines after it the
+/// rule asks for, or further ahead for multi-line rules.
+fn window_around(haystack: &[u8], start: usize, end: usize, reach: Reach) -> Range<usize> {
     let floor = start.saturating_sub(MAX_BACK);
     let line_start =
         memchr::memrchr(b'\n', &haystack[floor..start]).map_or(floor, |i| floor + i + 1);
-    let ahead = if multiline {
-        MULTILINE_AHEAD
-    } else {
-        MAX_AHEAD
+    let lines = match reach {
+        Reach::Multiline => {
+            return line_start..end.saturating_add(MULTILINE_AHEAD).min(haystack.len());
+        }
+        Reach::Lines(lines) => lines,
     };
-    let ceiling = end.saturating_add(ahead).min(haystack.len());
-    let line_end = if multiline {
-        ceiling
-    } else {
-        memchr::memchr(b'\n', &haystack[end..ceiling]).map_or(ceiling, |i| end + i)
-    };
-    line_start..line_end
+    let ceiling = end
+        .saturating_add(MAX_AHEAD * (lines + 1))
+        .min(haystack.len());
+    let mut line_end = end;
+    for _ in 0..=lines {
+        match memchr::memchr(b'\n', &haystack[line_end..ceiling]) {
+            Some(i) => line_end += i + 1,
+            None => return line_start..ceiling,
+        }
+    }
+    line_start..line_end - 1
 }
 
 /// When several rules claim overlapping secrets, keeps only the most
@@ -266,6 +415,7 @@ fn run_pattern(
     index: RuleIndex,
     haystack: &[u8],
     window: Range<usize>,
+    context: &FileContext<'_>,
     out: &mut Vec<RawMatch>,
 ) {
     let offset = window.start;
@@ -277,39 +427,61 @@ fn run_pattern(
             continue;
         };
         let whole = caps.get(0).expect("group 0 always participates");
-        if let Some(raw) = judge(rule, compiled, index, secret.as_bytes()) {
+        let secret_span = offset + secret.start()..offset + secret.end();
+        // A password in a URL may be percent-encoded (`p%40ss`): judge and
+        // report it decoded, at the encoded text.
+        let decoded = decode::percent::decode_url_secret(whole.as_bytes(), secret.as_bytes());
+        let value = decoded.as_deref().unwrap_or(secret.as_bytes());
+        if let Some(raw) = judge(
+            rule,
+            compiled,
+            index,
+            haystack,
+            secret_span.clone(),
+            value,
+            context,
+        ) {
             out.push(RawMatch {
                 span: offset + whole.start()..offset + whole.end(),
-                secret: offset + secret.start()..offset + secret.end(),
+                secret: secret_span,
+                decoded: decoded.map(|secret| DecodedSecret {
+                    secret,
+                    encoding: Encoding::Percent,
+                }),
                 ..raw
             });
         }
     }
 }
 
-/// Applies the filters to one candidate; `None` drops it.
+/// Applies the filters to one candidate, whose value is `value` (the bytes
+/// at `secret`, or their decoded form); `None` drops it.
 fn judge(
     rule: &PatternRule,
     compiled: &Compiled,
     index: RuleIndex,
-    secret: &[u8],
+    haystack: &[u8],
+    secret: Range<usize>,
+    value: &[u8],
+    context: &FileContext<'_>,
 ) -> Option<RawMatch> {
-    if is_placeholder(secret) {
+    let skip = &rule.spec.skip_filters;
+    if !context::keep_value(value, skip) {
         return None;
     }
     if let Some(min) = rule.spec.min_entropy
-        && shannon_entropy(secret) < min
+        && shannon_entropy(value) < min
     {
         return None;
     }
-    if compiled.allow.iter().any(|allow| allow.is_match(secret)) {
+    if compiled.allow.iter().any(|allow| allow.is_match(value)) {
         return None;
     }
     let mut severity = rule.spec.severity;
     let mut confidence = rule.spec.confidence.unwrap_or(Confidence::Medium);
     let mut note = None;
     if let Some(validator) = rule.spec.validate {
-        match validator.check(secret) {
+        match validator.check(value) {
             Verdict::Reject => return None,
             Verdict::Accept {
                 severity: s,
@@ -322,6 +494,13 @@ fn judge(
             }
         }
     }
+    let candidate = Candidate {
+        haystack,
+        secret,
+        value,
+        confidence,
+    };
+    let confidence = context::judge(&candidate, context, skip)?;
     Some(RawMatch {
         rule: index,
         span: 0..0,
@@ -329,6 +508,7 @@ fn judge(
         severity,
         confidence,
         note,
+        decoded: None,
     })
 }
 
@@ -347,7 +527,18 @@ mod tests {
     fn window_covers_the_line_of_the_hit() {
         let text = b"first line\nkey = abc\nlast";
         let start = 11;
-        assert_eq!(window_around(text, start, start + 3, false), 11..20);
-        assert_eq!(window_around(text, start, start + 3, true), 11..text.len());
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Lines(0)),
+            11..20
+        );
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Lines(1)),
+            11..text.len()
+        );
+        assert_eq!(
+            window_around(text, start, start + 3, Reach::Multiline),
+            11..text.len()
+        );
+        assert_eq!(window_around(text, 0, 3, Reach::Lines(1)), 0..20);
     }
 }

@@ -1,6 +1,7 @@
 //! The pattern-rule model: what a rule file says ([`RuleSpec`]) and the checked,
 //! compiled form the matcher runs ([`PatternRule`]).
 
+use crate::context::Filter;
 use crate::error::RuleError;
 use crate::severity::{Confidence, Severity};
 use crate::validate::Validator;
@@ -11,6 +12,9 @@ use std::sync::OnceLock;
 
 /// Name of the capture group that holds the secret in a rule's regex.
 pub const SECRET_GROUP: &str = "secret";
+
+/// Most lines past its keyword's that a rule's window may reach.
+const MAX_LINES_AFTER: usize = 8;
 
 /// Largest compiled regex a rule may have, in bytes. Keeps a careless
 /// custom rule from eating memory or taking seconds to build.
@@ -56,9 +60,18 @@ pub struct RuleSpec {
     /// further past each keyword than the end of its line.
     #[serde(default)]
     pub multiline: bool,
+    /// A match may continue on this many lines after the keyword's line (a
+    /// name and its value on consecutive lines, as in `- name: X` /
+    /// `value: Y`); a much shorter reach than `multiline`.
+    #[serde(default)]
+    pub lines_after: usize,
     /// Extra structural check of the secret (`jwt`, `generic`).
     #[serde(default)]
     pub validate: Option<Validator>,
+    /// Context filters this rule does not run (see [`crate::context`]), for
+    /// tokens that look like what a filter drops.
+    #[serde(default)]
+    pub skip_filters: Vec<Filter>,
     /// Links to the provider's documentation of the credential.
     #[serde(default)]
     pub references: Vec<String>,
@@ -127,6 +140,12 @@ impl PatternRule {
         }
         if let Some(keyword) = spec.keywords.iter().find(|k| k.trim().is_empty()) {
             return Err(fail(format!("keyword {keyword:?} is empty")));
+        }
+        if spec.lines_after > MAX_LINES_AFTER {
+            return Err(fail(format!(
+                "`lines_after` {} is above {MAX_LINES_AFTER}; use `multiline`",
+                spec.lines_after
+            )));
         }
         if let Some(e) = spec.min_entropy
             && !(0.0..=8.0).contains(&e)

@@ -124,6 +124,9 @@ pub struct RuleSet {
     pub(crate) prefilter: Option<Prefilter>,
     /// For each prefilter pattern, the rules that own that keyword.
     pub(crate) keyword_rules: Vec<Vec<RuleIndex>>,
+    /// For each prefilter pattern, the decoder triggers (indexes into
+    /// [`crate::decode::TRIGGERS`]) that own that keyword.
+    pub(crate) keyword_triggers: Vec<Vec<usize>>,
     /// Pattern rules without keywords: they run on every blob.
     pub(crate) unkeyed_rules: Vec<RuleIndex>,
     /// Structured checks.
@@ -181,6 +184,17 @@ impl RuleSet {
                 }
             }
         }
+        let mut keyword_triggers: Vec<Vec<usize>> = vec![Vec::new(); keywords.len()];
+        for (trigger, spec) in crate::decode::TRIGGERS.iter().enumerate() {
+            let keyword = spec.keyword.to_ascii_lowercase();
+            let slot = *keyword_index.entry(keyword.clone()).or_insert_with(|| {
+                keywords.push(keyword);
+                keyword_rules.push(Vec::new());
+                keyword_triggers.push(Vec::new());
+                keyword_rules.len() - 1
+            });
+            keyword_triggers[slot].push(trigger);
+        }
         // The prefilter reports every keyword at every position, overlapping
         // ones included, so each rule is triggered by its own keywords alone.
         let prefilter = if keywords.is_empty() {
@@ -194,6 +208,7 @@ impl RuleSet {
             longest_keyword,
             prefilter,
             keyword_rules,
+            keyword_triggers,
             unkeyed_rules,
             check_rules,
             path_filtered,

@@ -363,7 +363,7 @@ fn check_jwt(secret: &[u8]) -> Verdict {
 fn check_generic(secret: &[u8]) -> Verdict {
     let has_letter = secret.iter().any(u8::is_ascii_alphabetic);
     let has_digit = secret.iter().any(u8::is_ascii_digit);
-    if !has_letter || !has_digit {
+    if !has_letter || (!has_digit && !random_without_digits(secret)) {
         return Verdict::Reject;
     }
     // Expressions, calls, paths and dotted names are code, not secrets.
@@ -380,6 +380,30 @@ fn check_generic(secret: &[u8]) -> Verdict {
         return Verdict::Reject;
     }
     Verdict::PLAIN
+}
+
+/// A value without digits that still reads as random rather than as words:
+/// upper- and lowercase letters with a symbol (`Hx+pQ/vRtLmZs=`,
+/// `Tr!ckyPass`), or mixed without the four-letter lowercase runs that words
+/// in names have (`MFczNTlzuVyMDAN`, but not `OAuthBearerToken`).
+fn random_without_digits(secret: &[u8]) -> bool {
+    let upper = secret.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let lower = secret.iter().filter(|b| b.is_ascii_lowercase()).count();
+    let symbol = secret.iter().any(|b| {
+        matches!(
+            b,
+            b'+' | b'/' | b'=' | b'!' | b'@' | b'#' | b'$' | b'%' | b'^' | b'&' | b'*' | b'~'
+        )
+    });
+    if symbol && upper > 0 && lower > 0 {
+        return true;
+    }
+    let longest_lower_run = secret
+        .split(|b| !b.is_ascii_lowercase())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    upper >= 3 && lower >= 3 && longest_lower_run <= 3
 }
 
 /// `SOME_CONSTANT_NAME2`, `my_variable_v2`, `someCamelCase1`: names, not secrets.
@@ -445,6 +469,31 @@ mod tests {
             "passwordpassword",
             "WBEM_128BITS",
             "getUserToken2",
+        ] {
+            assert_eq!(
+                Validator::Generic.check(value.as_bytes()),
+                Verdict::Reject,
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn generic_without_digits_needs_to_look_random() {
+        for value in ["MFczNTlzuVyMDAN", "Hx+pQ/vRtLmZs=", "qWeRtYzXcVbN"] {
+            assert_eq!(
+                Validator::Generic.check(value.as_bytes()),
+                Verdict::PLAIN,
+                "{value}"
+            );
+        }
+        for value in [
+            "OAuthBearerToken",
+            "JWTSecretKeyValue",
+            "correcthorsebattery",
+            "Bitte-geben-Sie-ein",
+            "SHOW_TABLES_NOW",
+            "geheim$parole",
         ] {
             assert_eq!(
                 Validator::Generic.check(value.as_bytes()),

@@ -1,8 +1,13 @@
-//! The shared placeholder filter: values that look like a secret's slot, not a secret.
+//! Filter `placeholder` (drops): values that look like a secret's slot, not a
+//! secret: documentation words (`your-api-key-here`, `EXAMPLE`, `changeme`),
+//! template markers (`${API_KEY}`, `{{ .Values.apiKey }}`, `<YOUR_TOKEN>`) and
+//! typed sequences (`12345678`, `abcdefgh`).
 //!
-//! Every pattern rule runs its candidates through [`is_placeholder`], so docs
-//! and templates such as `sk-proj-xxxxxxxx`, `<YOUR_TOKEN>`, `${API_KEY}` or
-//! `{{ .Values.apiKey }}` raise no alarm.
+//! Hand-masked values (`xxxxx`, `*****`) are the job of [`super::masked`].
+//! [`is_placeholder`] asks both, for the configuration checks, which have no
+//! rule to opt out with.
+
+use super::masked::is_masked;
 
 /// Words that mark a documentation or template value (matched case-insensitively).
 const PLACEHOLDER_WORDS: &[&str] = &[
@@ -52,8 +57,15 @@ pub fn is_template(value: &[u8]) -> bool {
     value.len() > 1 && value.first() == Some(&b'<') && value.last() == Some(&b'>')
 }
 
-/// Whether `secret` is an obvious placeholder rather than a real credential.
+/// Whether `secret` is an obvious placeholder or a masked value rather than a
+/// real credential: [`has_placeholder_marks`] or [`is_masked`].
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    has_placeholder_marks(secret) || is_masked(secret)
+}
+
+/// Whether `secret` carries a documentation word, a template marker or a
+/// typed sequence. The `placeholder` filter.
+pub fn has_placeholder_marks(secret: &[u8]) -> bool {
     if secret.is_empty() {
         return true;
     }
@@ -61,52 +73,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if is_template(&lower) {
         return true;
     }
-    if PLACEHOLDER_WORDS
+    PLACEHOLDER_WORDS
         .iter()
+        .chain(SEQUENCES)
         .any(|w| contains(&lower, w.as_bytes()))
-    {
-        return true;
-    }
-    if SEQUENCES.iter().any(|s| contains(&lower, s.as_bytes())) {
-        return true;
-    }
-    has_masking_run(&lower) || is_mostly_one_char(secret)
-}
-
-/// `xxxxx`, `*****`, `.....` or `•••`: a value masked by hand.
-fn has_masking_run(lower: &[u8]) -> bool {
-    let mut run = 0usize;
-    let mut prev = 0u8;
-    for &b in lower {
-        run = if b == prev { run + 1 } else { 1 };
-        prev = b;
-        let needed = match b {
-            b'x' | b'0' | b'.' | b'_' => 5,
-            b'*' | b'#' => 3,
-            _ => usize::MAX,
-        };
-        if run >= needed {
-            return true;
-        }
-    }
-    // The bullet character, U+2022, as UTF-8.
-    contains(lower, "\u{2022}\u{2022}\u{2022}".as_bytes())
-}
-
-/// A value made of very few distinct characters, such as `aaaaaaaaaaaa` or `abababab`.
-fn is_mostly_one_char(secret: &[u8]) -> bool {
-    if secret.len() < 8 {
-        return false;
-    }
-    let mut seen = [false; 256];
-    let mut distinct = 0;
-    for &b in secret {
-        if !seen[b as usize] {
-            seen[b as usize] = true;
-            distinct += 1;
-        }
-    }
-    distinct <= 3
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -121,20 +91,25 @@ mod tests {
     fn placeholders_are_recognised() {
         for value in [
             "your-api-key-here",
-            "sk-proj-xxxxxxxxxxxxxxxxxxxx",
             "<YOUR_TOKEN>",
             "${OPENAI_API_KEY}",
             "{{ .Values.apiKey }}",
-            "****************",
             "AKIAIOSFODNN7EXAMPLE",
-            "aaaaaaaaaaaaaaaaaaaa",
             "sk-1234567890abcdef",
             "ghp_REPLACE_ME_WITH_TOKEN",
         ] {
             assert!(
-                is_placeholder(value.as_bytes()),
+                has_placeholder_marks(value.as_bytes()),
                 "{value} should be a placeholder"
             );
+        }
+    }
+
+    #[test]
+    fn masked_values_are_placeholders_too_but_not_placeholder_marks() {
+        for value in ["sk-proj-xxxxxxxxxxxxxxxxxxxx", "****************"] {
+            assert!(is_placeholder(value.as_bytes()), "{value}");
+            assert!(!has_placeholder_marks(value.as_bytes()), "{value}");
         }
     }
 
@@ -151,5 +126,12 @@ mod tests {
                 "{value} is not a placeholder"
             );
         }
+    }
+
+    #[test]
+    fn templates_are_filled_in_elsewhere() {
+        assert!(is_template(b"${DB_PASSWORD}"));
+        assert!(is_template(b"<password>"));
+        assert!(!is_template(b"changeme"));
     }
 }
