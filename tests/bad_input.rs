@@ -33,34 +33,7 @@ fn run(cwd: &Path, args: &[&str]) -> Output {
 }
 
 fn run_command(command: &mut Command, cwd: &Path, what: &[&str]) -> Output {
-    let out_dir = tempfile::tempdir().unwrap();
-    let out_path = out_dir.path().join("stdout");
-    let err_path = out_dir.path().join("stderr");
-    let mut child = command
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .expect("running tattle");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("tattle {what:?} still running after {HANG:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let output = Output {
-        status,
-        stdout: std::fs::read(&out_path).unwrap(),
-        stderr: std::fs::read(&err_path).unwrap(),
-    };
+    let output = run_with_deadline(command, cwd, what, HANG);
     assert_no_panic(&output);
     output
 }

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// An OpenAI project key that passes every filter (the demo fixture's).
 const OPENAI_KEY: &str = "sk-proj-Rk3Xw9TqL2vN8mPz5bYc1HdJ7fGs4aQe6uKo0iWn3tVy_AbCdT3BlbkFJx7Kq2Lm9Np4Rs6Tv8Wy1Za3Bc5De7Fg9Hi";
@@ -63,35 +63,12 @@ fn finding_paths(report: &Value) -> Vec<String> {
 
 /// Runs tattle with a deadline; panics (after killing it) if it runs longer.
 fn tattle_with_deadline(cwd: &Path, args: &[&str], deadline: Duration) -> Output {
-    let out_dir = tempfile::tempdir().unwrap();
-    let out_path = out_dir.path().join("stdout");
-    let err_path = out_dir.path().join("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tattle"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .expect("running tattle");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("tattle {args:?} still running after {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: std::fs::read(&out_path).unwrap(),
-        stderr: std::fs::read(&err_path).unwrap(),
-    }
+    run_with_deadline(
+        Command::new(env!("CARGO_BIN_EXE_tattle")).args(args),
+        cwd,
+        args,
+        deadline,
+    )
 }
 
 fn symlink(target: &str, link: &Path) {

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository root (where `fixtures/` lives).
 pub fn repo_root() -> PathBuf {
@@ -168,4 +169,44 @@ pub fn assert_exit_with_stderr(output: &Output, expected_code: i32, needle: &str
     let err = stderr(output);
     assert_eq!(code(output), expected_code, "stderr: {err}");
     assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+}
+
+/// Runs `command` in `cwd` with standard input closed and `NO_COLOR` set,
+/// and kills it (failing the test) if it is still running after `deadline`:
+/// a hang is a failure, not a stuck test run. `what` names the run in the
+/// failure message.
+pub fn run_with_deadline(
+    command: &mut Command,
+    cwd: &Path,
+    what: &[&str],
+    deadline: Duration,
+) -> Output {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out_path = out_dir.path().join("stdout");
+    let err_path = out_dir.path().join("stderr");
+    let mut child = command
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("running tattle");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tattle {what:?} still running after {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    }
 }
