@@ -1226,3 +1226,32 @@ fn top_level_help_describes_the_tool_for_users() {
         "{text}"
     );
 }
+
+/// A reader that stops early (`tattle … | head`) is not an error: no
+/// message, and the exit code still tells whether there were findings.
+#[test]
+fn a_reader_that_stops_reading_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // More report than a pipe buffers, so that tattle writes after the reader has gone.
+    let lines: String = (0..3000)
+        .map(|n| format!("T{n}={GITHUB_TOKEN}\n"))
+        .collect();
+    write_tree(dir.path(), &[("tokens.env", &lines)]);
+    for (args, expected) in [
+        (&["scan", ".", "--format", "json", "--no-progress"][..], 1),
+        (&["rules", "list", "--format", "json"][..], 0),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tattle"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(code(&output), expected, "{args:?}: {}", stderr(&output));
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+}

@@ -134,7 +134,10 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::InstallHook(args) => hook::install(&args).map(|()| Exit::Clean),
         Command::Rules(command) => {
             let stdout = std::io::stdout();
-            let ok = rules_cmd::run(&command, &mut stdout.lock())?;
+            let mut ok = true;
+            output::quiet_on_broken_pipe(
+                rules_cmd::run(&command, &mut stdout.lock()).map(|passed| ok = passed),
+            )?;
             Ok(if ok { Exit::Clean } else { Exit::Findings })
         }
     }

@@ -43,11 +43,34 @@ pub fn write_report(args: &OutputArgs, runs: &[ReportRun<'_>], mode: &str) -> Re
                 ColorChoice::Never => anstream::ColorChoice::Never,
             };
             let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
-            reporter.write(&report, &mut stdout)?;
-            stdout.flush()?;
-            Ok(())
+            let written = reporter
+                .write(&report, &mut stdout)
+                .and_then(|()| Ok(stdout.flush()?));
+            quiet_on_broken_pipe(written.map_err(Into::into))
         }
     }
+}
+
+/// A reader that stopped reading standard output early (`tattle … | head`)
+/// is not an error: the rest of the report is dropped, and the exit code
+/// still says whether there were findings.
+pub fn quiet_on_broken_pipe(written: Result<()>) -> Result<()> {
+    match written {
+        Err(err) if is_broken_pipe(&err) => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = Some(std::io::ErrorKind::BrokenPipe);
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().map(|io| io.kind()) == broken
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == broken
+    })
 }
 
 fn write_to_file(
