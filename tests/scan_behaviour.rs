@@ -1255,3 +1255,63 @@ fn a_reader_that_stops_reading_early_is_not_an_error() {
         assert_eq!(stderr(&output), "", "{args:?}");
     }
 }
+
+/// The config that applies is the nearest `.tattle.toml` at or above the
+/// first scanned path, up to the repository's root, whatever the current
+/// directory; its allowlist globs are relative to its own directory.
+#[test]
+fn the_nearest_config_up_to_the_repository_root_applies() {
+    let outer = tempfile::tempdir().unwrap();
+    // Above the repository: never read (it would disable the rule).
+    write_tree(
+        outer.path(),
+        &[(
+            ".tattle.toml",
+            "[rules]\ndisable = [\"github.pat-classic\"]\n",
+        )],
+    );
+    let repo = outer.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "."]);
+    let secret = format!("T={GITHUB_TOKEN}\n");
+    write_tree(
+        &repo,
+        &[
+            (
+                ".tattle.toml",
+                "[allowlist]\npaths = [\"app/vendored/**\"]\n",
+            ),
+            ("app/vendored/lib.env", &secret),
+            ("app/main.env", &secret),
+        ],
+    );
+    let app = repo.join("app");
+    let found = |cwd: &Path, args: &[&str]| -> Vec<String> {
+        let mut full = vec!["scan"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--format", "json", "--no-progress"]);
+        let output = tattle(cwd, &full);
+        let report = json(&output);
+        let mut paths: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(found(&repo, &["app"]), ["app/main.env"]);
+    assert_eq!(
+        found(&repo, &["app/vendored/lib.env"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(found(&app, &["."]), ["main.env"]);
+    assert_eq!(found(&app, &["vendored", "main.env"]), ["main.env"]);
+    assert_eq!(found(&app, &["main.env", "vendored"]), ["main.env"]);
+    // Outside any repository the search goes up to the filesystem's root,
+    // so the outer config applies to a plain directory below it.
+    let plain = outer.path().join("plain");
+    write_tree(&plain, &[("x.env", &secret)]);
+    assert_eq!(found(&plain, &["."]), Vec::<String>::new());
+}

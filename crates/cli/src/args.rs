@@ -96,7 +96,9 @@ pub struct StagedArgs {
 /// Settings every scanning command takes.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Config file (default: `.tattle.toml` at the root of what is scanned, if present).
+    /// Config file (default: for `scan`, the nearest `.tattle.toml` at or above the first
+    /// path, up to the repository's root; for `history` and `staged`, the one at the
+    /// root of the work tree).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Skip files larger than this (bytes, or with a unit: 512KiB, 10MiB, 1GB).
@@ -166,7 +168,8 @@ pub struct BaselineCreateArgs {
     /// Scan files that .gitignore, .ignore or .tattleignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Config file (default: `.tattle.toml` in the first scanned directory, if present).
+    /// Config file (default: the nearest `.tattle.toml` at or above the first path, up
+    /// to the repository's root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }

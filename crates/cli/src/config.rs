@@ -78,26 +78,34 @@ struct ConfigFile {
 }
 
 impl Config {
-    /// Reads the config named on the command line, or `.tattle.toml` in the
-    /// first scanned directory, or nothing.
+    /// Reads the config named on the command line, or else the nearest
+    /// `.tattle.toml` (see [`nearest_config`]) of the first scanned path, or
+    /// nothing.
     pub fn discover(explicit: Option<&Path>, roots: &[PathBuf]) -> Result<Config> {
         if let Some(path) = explicit {
             return Config::load(path);
         }
-        let root = roots
+        let first = roots
             .first()
             .map(PathBuf::as_path)
             .unwrap_or(Path::new("."));
-        let candidate = if root.is_dir() {
-            root.join(CONFIG_FILE)
-        } else {
-            PathBuf::from(CONFIG_FILE)
-        };
-        if candidate.is_file() {
-            Config::load(&candidate)
-        } else {
-            Ok(Config::default())
+        match nearest_config(first) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
         }
+    }
+
+    /// The directory that allowlist globs are also relative to: the config
+    /// file's own directory (absolute), when there is a config file.
+    pub fn base_dir(&self) -> Option<PathBuf> {
+        let source = self.source.as_deref()?;
+        let dir = source.parent().unwrap_or(Path::new(""));
+        std::path::absolute(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .ok()
     }
 
     /// Reads and checks one config file.
@@ -201,4 +209,35 @@ regex = '(?P<secret>acme_[a-z0-9]{24})'
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("regexs"), "{err}");
     }
+}
+
+/// The `.tattle.toml` that applies to `start` (a directory, or a file whose
+/// directory counts): the one in that directory or in the closest directory
+/// above it, searching no higher than the root of the git work tree that
+/// holds it (a directory with a `.git`), as ruff and ESLint find theirs. A
+/// config below the current directory is named relative to it.
+pub fn nearest_config(start: &Path) -> Option<PathBuf> {
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = cwd.join(dir);
+    for ancestor in absolute.ancestors() {
+        let candidate = ancestor.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(match candidate.strip_prefix(&cwd) {
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => candidate,
+            });
+        }
+        if ancestor.join(".git").exists() {
+            break;
+        }
+    }
+    None
 }

@@ -5,6 +5,7 @@ use crate::config::Allowlist;
 use anyhow::Result;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::RegexSet;
+use std::path::{Path, PathBuf};
 
 /// Marker that silences every finding on its line.
 pub const INLINE_ALLOW: &[u8] = b"tattle:allow";
@@ -21,6 +22,9 @@ pub struct Filters {
     config_file: Option<String>,
     paths: GlobSet,
     secrets: RegexSet,
+    /// The config file's directory and the current directory (absolute),
+    /// for globs written relative to the config file.
+    base: Option<(PathBuf, PathBuf)>,
 }
 
 impl Filters {
@@ -34,7 +38,32 @@ impl Filters {
             config_file,
             paths: paths.build()?,
             secrets: RegexSet::new(&allowlist.regexes)?,
+            base: None,
         })
+    }
+
+    /// Also matches path globs relative to `dir`, the config file's
+    /// directory (absolute).
+    pub fn relative_to(mut self, dir: Option<PathBuf>) -> Self {
+        self.base = dir.zip(std::env::current_dir().ok());
+        self
+    }
+
+    /// Whether findings in the file at `path` (as walked, relative to the
+    /// current directory or absolute) are dropped by a glob written
+    /// relative to the config file's directory.
+    pub fn path_allowed_from_config_dir(&self, path: &Path) -> bool {
+        let Some((dir, cwd)) = &self.base else {
+            return false;
+        };
+        // Rebuilt from its components, so that `./` inside is dropped.
+        let absolute: PathBuf = cwd.join(path).components().collect();
+        match absolute.strip_prefix(dir) {
+            Ok(relative) if !relative.as_os_str().is_empty() => self
+                .paths
+                .is_match(relative.to_string_lossy().replace('\\', "/")),
+            _ => false,
+        }
     }
 
     /// Whether findings in the file at `path` are dropped.

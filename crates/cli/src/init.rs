@@ -17,7 +17,8 @@ pub const STARTER_CONFIG: &str = r#"# tattle configuration: https://crates.io/cr
 max_file_size = "10MiB"
 
 [allowlist]
-# Findings in files matching these globs (relative to this file) are dropped.
+# Findings in files matching these globs (relative to this file, or to the
+# scanned directory) are dropped.
 paths = []
 # Findings whose secret matches one of these regexes are dropped.
 regexes = []

@@ -156,7 +156,7 @@ fn tree_outcome(args: &ScanArgs) -> Result<(ScanOutcome, RuleSet)> {
     let config = Config::discover(args.common.config.as_deref(), &args.paths)?;
     let rules = rules_cmd::build_rule_set(&config)?;
     let config_file = config.source.as_deref().map(scan::display_path);
-    let filters = Filters::new(&config.allowlist, config_file)?;
+    let filters = Filters::new(&config.allowlist, config_file)?.relative_to(config.base_dir());
     let walk = WalkOptions {
         roots: args.paths.clone(),
         respect_ignore: !args.no_ignore,

@@ -45,7 +45,7 @@ pub fn write_report(args: &OutputArgs, runs: &[ReportRun<'_>], mode: &str) -> Re
             let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
             let written = reporter
                 .write(&report, &mut stdout)
-                .and_then(|()| Ok(stdout.flush()?));
+                .and_then(|()| stdout.flush());
             quiet_on_broken_pipe(written.map_err(Into::into))
         }
     }

@@ -135,14 +135,16 @@ impl FileVisitor for TreeVisitor<'_> {
 }
 
 impl TreeVisitor<'_> {
-    /// Allowlist globs are written relative to the scan root (where
-    /// `.tattle.toml` lives), whatever directory tattle runs from.
+    /// Allowlist globs are written relative to the scan root or to the
+    /// config file's directory, whatever directory tattle runs from.
     fn allowed_below_root(&self, path: &Path) -> bool {
-        self.roots
-            .iter()
-            .filter_map(|root| path.strip_prefix(root).ok())
-            .filter(|relative| !relative.as_os_str().is_empty())
-            .any(|relative| self.filters.path_allowed(&display_path(relative)))
+        self.filters.path_allowed_from_config_dir(path)
+            || self
+                .roots
+                .iter()
+                .filter_map(|root| path.strip_prefix(root).ok())
+                .filter(|relative| !relative.as_os_str().is_empty())
+                .any(|relative| self.filters.path_allowed(&display_path(relative)))
     }
 
     fn record_skip(&mut self, path: &Path, reason: SkipReason) {
