@@ -164,6 +164,37 @@ fn size_in_bytes(size: &SizeValue) -> Result<u64, String> {
     }
 }
 
+/// The `.tattle.toml` that applies to `start` (a directory, or a file whose
+/// directory counts): the one in that directory or in the closest directory
+/// above it, searching no higher than the root of the git work tree that
+/// holds it (a directory with a `.git`), as ruff and ESLint find theirs. A
+/// config below the current directory is named relative to it.
+pub fn nearest_config(start: &Path) -> Option<PathBuf> {
+    let dir = if start.is_dir() {
+        start
+    } else {
+        start
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = cwd.join(dir);
+    for ancestor in absolute.ancestors() {
+        let candidate = ancestor.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(match candidate.strip_prefix(&cwd) {
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => candidate,
+            });
+        }
+        if ancestor.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,35 +240,4 @@ regex = '(?P<secret>acme_[a-z0-9]{24})'
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("regexs"), "{err}");
     }
-}
-
-/// The `.tattle.toml` that applies to `start` (a directory, or a file whose
-/// directory counts): the one in that directory or in the closest directory
-/// above it, searching no higher than the root of the git work tree that
-/// holds it (a directory with a `.git`), as ruff and ESLint find theirs. A
-/// config below the current directory is named relative to it.
-pub fn nearest_config(start: &Path) -> Option<PathBuf> {
-    let dir = if start.is_dir() {
-        start
-    } else {
-        start
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-    };
-    let cwd = std::env::current_dir().ok()?;
-    let absolute = cwd.join(dir);
-    for ancestor in absolute.ancestors() {
-        let candidate = ancestor.join(CONFIG_FILE);
-        if candidate.is_file() {
-            return Some(match candidate.strip_prefix(&cwd) {
-                Ok(relative) => relative.to_path_buf(),
-                Err(_) => candidate,
-            });
-        }
-        if ancestor.join(".git").exists() {
-            break;
-        }
-    }
-    None
 }
