@@ -1315,3 +1315,33 @@ fn the_nearest_config_up_to_the_repository_root_applies() {
     write_tree(&plain, &[("x.env", &secret)]);
     assert_eq!(found(&plain, &["."]), Vec::<String>::new());
 }
+
+/// With `--output FILE` the terminal still hears what happened: the
+/// findings by severity and the files that could not be read, never a secret.
+#[test]
+fn a_report_written_to_a_file_is_summarised_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("app/.env", &format!("T={GITHUB_TOKEN}\n"))]);
+    let output = tattle(
+        dir.path(),
+        &[
+            "scan",
+            "app",
+            "missing",
+            "--format",
+            "json",
+            "--output",
+            "r.json",
+            "--no-progress",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(err.contains("error: missing: "), "{err}");
+    assert!(
+        err.contains("1 finding (1 critical); report written to r.json"),
+        "{err}"
+    );
+    assert!(!err.contains(&GITHUB_TOKEN[4..]), "{err}");
+    assert_eq!(stdout(&output), "");
+}

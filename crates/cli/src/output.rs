@@ -24,18 +24,23 @@ pub fn write_report(args: &OutputArgs, runs: &[ReportRun<'_>], mode: &str) -> Re
             let report = Report { runs: chunk, mode };
             let file = numbered(path, index + 1);
             write_to_file(&SarifReporter, &report, &file, false)?;
+            eprint!("{}", file_summary(chunk, &file));
         }
         return Ok(());
     }
     let report = Report { runs, mode };
     let reporter = reporter_for(args.format);
     match &args.output {
-        Some(path) => write_to_file(
-            reporter.as_ref(),
-            &report,
-            path,
-            args.color == ColorChoice::Always,
-        ),
+        Some(path) => {
+            write_to_file(
+                reporter.as_ref(),
+                &report,
+                path,
+                args.color == ColorChoice::Always,
+            )?;
+            eprint!("{}", file_summary(runs, path));
+            Ok(())
+        }
         None => {
             let choice = match args.color {
                 ColorChoice::Auto => anstream::ColorChoice::Auto,
@@ -49,6 +54,58 @@ pub fn write_report(args: &OutputArgs, runs: &[ReportRun<'_>], mode: &str) -> Re
             quiet_on_broken_pipe(written.map_err(Into::into))
         }
     }
+}
+
+/// Errors listed on standard error when the report goes to a file; the
+/// report has all of them.
+const ERRORS_LISTED: usize = 10;
+
+/// What a report written to a file holds, for standard error (the report
+/// itself is not on the terminal): per run, the findings by severity and
+/// the files that could not be scanned, with their reasons. Never a secret.
+fn file_summary(runs: &[ReportRun<'_>], path: &Path) -> String {
+    let mut text = String::new();
+    for run in runs {
+        let outcome = &run.outcome;
+        let prefix = match &run.name {
+            Some(name) => format!("tattle: {name}: "),
+            None => "tattle: ".to_string(),
+        };
+        for error in outcome.errors.iter().take(ERRORS_LISTED) {
+            text.push_str(&format!(
+                "{prefix}error: {}: {}\n",
+                error.path, error.reason
+            ));
+        }
+        if outcome.errors.len() > ERRORS_LISTED {
+            text.push_str(&format!(
+                "{prefix}… and {} more errors\n",
+                outcome.errors.len() - ERRORS_LISTED
+            ));
+        }
+        let findings = outcome.findings.len();
+        let counts: Vec<String> = tattle_engine::Severity::ALL
+            .iter()
+            .filter_map(|&severity| {
+                let count = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == severity)
+                    .count();
+                (count > 0).then(|| format!("{count} {severity}"))
+            })
+            .collect();
+        let found = match findings {
+            0 => "no findings".to_string(),
+            1 => format!("1 finding ({})", counts.join(", ")),
+            n => format!("{n} findings ({})", counts.join(", ")),
+        };
+        text.push_str(&format!(
+            "{prefix}{found}; report written to {}\n",
+            path.display()
+        ));
+    }
+    text
 }
 
 /// A reader that stopped reading standard output early (`tattle … | head`)
