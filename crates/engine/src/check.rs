@@ -95,6 +95,10 @@ pub struct CheckHit {
     pub confidence: Option<Confidence>,
     /// What exactly is wrong, for the report (e.g. "image `node` has no tag").
     pub note: Option<String>,
+    /// The value as decoded, when `value` is its encoded form (a Kubernetes
+    /// Secret's base64 `data`): the finding's secret hash and fingerprint
+    /// come from it, as for the pattern rules' decoded secrets.
+    pub decoded: Option<(Vec<u8>, crate::Encoding)>,
 }
 
 impl CheckHit {
@@ -106,7 +110,14 @@ impl CheckHit {
             severity: None,
             confidence: None,
             note: None,
+            decoded: None,
         }
+    }
+
+    /// The same hit, for a value that reads `decoded` once decoded.
+    pub fn with_decoded(mut self, decoded: Vec<u8>, encoding: crate::Encoding) -> Self {
+        self.decoded = Some((decoded, encoding));
+        self
     }
 
     /// Adds a note explaining the hit.

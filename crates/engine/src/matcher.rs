@@ -279,7 +279,9 @@ impl<'r> Matcher<'r> {
                     severity: hit.severity.unwrap_or(info.severity),
                     confidence: hit.confidence.unwrap_or(info.confidence),
                     note: hit.note,
-                    decoded: None,
+                    decoded: hit
+                        .decoded
+                        .map(|(secret, encoding)| DecodedSecret { secret, encoding }),
                 });
             }
         }

@@ -503,13 +503,21 @@ fn scan_yaml(yaml: &Yaml, doc: NodeId, kind: Option<&str>, report: &mut Reporter
             if let Some(weakness) = weak_password(&decoded) {
                 let start = yaml.node(key).span.start;
                 let what = format!("`{name}`");
+                let before = report.out.len();
                 report.hit(
                     start,
                     scalar.value.clone(),
                     &what,
                     weakness,
-                    ", base64-decoded Secret `data`",
+                    ", Secret `data`",
                 );
+                if report.out.len() > before
+                    && let Some(hit) = report.out.pop()
+                {
+                    report
+                        .out
+                        .push(hit.with_decoded(decoded.into_bytes(), crate::Encoding::Base64));
+                }
             }
         }
     }
