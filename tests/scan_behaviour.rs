@@ -1345,3 +1345,30 @@ fn a_report_written_to_a_file_is_summarised_on_stderr() {
     assert!(!err.contains(&GITHUB_TOKEN[4..]), "{err}");
     assert_eq!(stdout(&output), "");
 }
+
+/// tattle's own reports, committed or left in the tree, are not findings:
+/// their secrets are redacted with `…`, which reads as a masked value, and
+/// SARIF never holds one.
+#[test]
+fn rescanning_a_report_finds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = repo_root().join("fixtures/demo");
+    for (format, file) in [("sarif", "tattle.sarif"), ("json", "tattle.json")] {
+        let out = dir.path().join(file);
+        let output = tattle(
+            &repo_root(),
+            &[
+                "scan",
+                demo.to_str().unwrap(),
+                "--format",
+                format,
+                "--output",
+                out.to_str().unwrap(),
+                "--no-progress",
+            ],
+        );
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+    }
+    let output = tattle(dir.path(), &["scan", ".", "--no-progress"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}

@@ -10,7 +10,7 @@ pub fn is_masked(secret: &[u8]) -> bool {
     has_masking_run(secret) || is_mostly_one_char(secret)
 }
 
-/// `xxxxx`, `*****`, `.....`, `00000` or `•••`: a value masked by hand.
+/// `xxxxx`, `*****`, `.....`, `00000`, `•••` or `…`: a value masked by hand.
 fn has_masking_run(secret: &[u8]) -> bool {
     let mut run = 0usize;
     let mut prev = 0u8;
@@ -27,8 +27,11 @@ fn has_masking_run(secret: &[u8]) -> bool {
             return true;
         }
     }
-    // The bullet character, U+2022, as UTF-8.
+    // The bullet character, U+2022, as UTF-8; and the ellipsis, U+2026,
+    // anywhere: a value elided by hand (`sk-…`, `Password=…`), never typed
+    // into a real credential.
     memchr::memmem::find(secret, "\u{2022}\u{2022}\u{2022}".as_bytes()).is_some()
+        || memchr::memmem::find(secret, "\u{2026}".as_bytes()).is_some()
 }
 
 /// A value made of very few distinct characters, such as `aaaaaaaaaaaa` or `abababab`.
@@ -63,6 +66,8 @@ mod tests {
             "aaaaaaaaaaaaaaaaaaaa",
             "abababababab",
             "pass\u{2022}\u{2022}\u{2022}\u{2022}",
+            "sk-proj-4fGh\u{2026}",
+            "\u{2026}`),",
         ] {
             assert!(is_masked(value.as_bytes()), "{value} should be masked");
         }
