@@ -383,3 +383,27 @@ fn unknown_rules_subcommand_exits_2() {
     let output = tattle(&repo_root(), &["rules", "frobnicate"]);
     assert_exit_with_stderr(&output, 2, "frobnicate");
 }
+
+/// `rules list` and `rules explain` read the nearest `.tattle.toml`: its
+/// custom rules are listed and explained, its disabled rules are not
+/// listed; the JSON carries each pattern rule's regex and examples.
+#[test]
+fn list_and_explain_read_the_nearest_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!("[rules]\ndisable = [\"openai.api-key\"]\n\n{GOOD_RULE}");
+    write_tree(dir.path(), &[(".tattle.toml", &config), ("sub/x.txt", "")]);
+    let sub = dir.path().join("sub");
+    let listed = rules_list_json(&sub, &[]);
+    let ids: Vec<&str> = listed.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"acme.token"));
+    assert!(!ids.contains(&"openai.api-key"));
+    let acme = listed.iter().find(|r| r["id"] == "acme.token").unwrap();
+    assert_eq!(acme["regex"], "(?P<secret>acme_[a-z0-9]{24})");
+    assert_eq!(
+        acme["examples"][0]["text"],
+        "ACME=acme_k3j5h7g9f1d3s5a7q9w2e4r6"
+    );
+    let output = tattle(&sub, &["rules", "explain", "acme.token"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("acme.token — Acme token"));
+}

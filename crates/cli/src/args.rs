@@ -249,7 +249,8 @@ pub enum RulesCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
-        /// Also list the custom rules of this config file.
+        /// Config file whose custom rules are listed too and whose disabled rules
+        /// are not (default: the nearest `.tattle.toml` at or above the current directory).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -257,6 +258,10 @@ pub enum RulesCommand {
     Explain {
         /// The rule's id, e.g. `openai.api-key`.
         id: String,
+        /// Config file whose custom rules can be explained too (default: the nearest
+        /// `.tattle.toml` at or above the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Check a rule file: parse it, compile it, and run its examples.
     Check {

@@ -34,16 +34,14 @@ pub fn build_rule_set(config: &Config) -> Result<RuleSet> {
 pub fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<bool> {
     match command {
         RulesCommand::List { format, config } => {
-            let config = match config {
-                Some(path) => Config::load(path)?,
-                None => Config::default(),
-            };
+            let config = Config::discover(config.as_deref(), &[])?;
             let rules = build_rule_set(&config)?;
             list(&rules, *format, out)?;
             Ok(true)
         }
-        RulesCommand::Explain { id } => {
-            let rules = build_rule_set(&Config::default())?;
+        RulesCommand::Explain { id, config } => {
+            let config = Config::discover(config.as_deref(), &[])?;
+            let rules = build_rule_set(&config)?;
             let Some((_, rule)) = rules.find(id) else {
                 bail!("no rule has the id `{id}` (see `tattle rules list`)");
             };
@@ -67,6 +65,24 @@ struct ListedRule<'a> {
     references: &'a [String],
     tags: &'a [String],
     origin: &'a str,
+    /// A pattern rule's matching settings (none for a structured check).
+    #[serde(flatten)]
+    pattern: Option<ListedPattern<'a>>,
+    examples: Vec<tattle_engine::Example>,
+    negative_examples: Vec<tattle_engine::Example>,
+}
+
+/// What a pattern rule matches, as its rule file says.
+#[derive(Serialize)]
+struct ListedPattern<'a> {
+    regex: &'a str,
+    min_entropy: Option<f64>,
+    paths: &'a [String],
+    exclude_paths: &'a [String],
+    multiline: bool,
+    validate: Option<tattle_engine::Validator>,
+    skip_filters: &'a [tattle_engine::Filter],
+    allow: &'a [String],
 }
 
 fn list(rules: &RuleSet, format: ListFormat, out: &mut dyn Write) -> Result<()> {
@@ -85,6 +101,18 @@ fn list(rules: &RuleSet, format: ListFormat, out: &mut dyn Write) -> Result<()> 
             references: &rule.info.references,
             tags: &rule.info.tags,
             origin: &rule.origin,
+            pattern: rule.as_pattern().map(|p| ListedPattern {
+                regex: &p.spec.regex,
+                min_entropy: p.spec.min_entropy,
+                paths: &p.spec.paths,
+                exclude_paths: &p.spec.exclude_paths,
+                multiline: p.spec.multiline,
+                validate: p.spec.validate,
+                skip_filters: &p.spec.skip_filters,
+                allow: &p.spec.allow,
+            }),
+            examples: rule.examples(),
+            negative_examples: rule.negative_examples(),
         })
         .collect();
     match format {

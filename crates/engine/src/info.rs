@@ -53,7 +53,7 @@ impl RuleKind {
 }
 
 /// A text a rule is checked against, with the path it is read as.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Example {
     /// The path the text is scanned as (it decides which checks run).
     pub path: String,
