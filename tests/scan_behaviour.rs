@@ -672,7 +672,7 @@ fn inline_allow_suppresses_only_its_own_line() {
          # tattle:allow (a comment on its own line silences nothing below)\n\
          b = {GITHUB_TOKEN}\n\
          c = {GITHUB_TOKEN}  // tattle:allow\r\n\
-         d = {GITHUB_TOKEN}  # tattle: allow (not the marker)\n"
+         d = {GITHUB_TOKEN}  # tattle: allow (not the marker)\n         e = {GITHUB_TOKEN}  # gitleaks:allow (gitleaks' marker)\n"
     );
     write_tree(dir.path(), &[("config.py", &contents)]);
     let (exit, report) = scan_json(dir.path(), &[]);

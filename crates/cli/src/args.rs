@@ -113,11 +113,12 @@ pub struct CommonArgs {
     /// Hide findings recorded in this baseline file (see `tattle baseline create`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1; findings below it are still reported.
+    /// Lowest severity that makes the exit code 1 (critical, high, medium or low);
+    /// findings below it are still reported.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
     pub fail_on: Severity,
     /// Report only findings at least this likely to be real.
-    #[arg(long, value_name = "CONFIDENCE", value_enum, default_value_t = MinConfidence::Low)]
+    #[arg(long, value_name = "CONFIDENCE", value_enum, ignore_case = true, default_value_t = MinConfidence::Low)]
     pub min_confidence: MinConfidence,
 }
 
@@ -204,7 +205,7 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 #[derive(Debug, Default, Args)]
 pub struct OutputArgs {
     /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = Format::Text)]
     pub format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -213,7 +214,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub show_secrets: bool,
     /// When to color text output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
 
@@ -247,7 +248,7 @@ pub enum RulesCommand {
     /// List every rule.
     List {
         /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = ListFormat::Text)]
         format: ListFormat,
         /// Config file whose custom rules are listed too and whose disabled rules
         /// are not (default: the nearest `.tattle.toml` at or above the current directory).

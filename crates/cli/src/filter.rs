@@ -10,9 +10,14 @@ use std::path::{Path, PathBuf};
 /// Marker that silences every finding on its line.
 pub const INLINE_ALLOW: &[u8] = b"tattle:allow";
 
-/// Whether a line carries an inline `tattle:allow`.
+/// gitleaks' marker, honoured too, so that a repository moving to tattle
+/// keeps the suppressions it has.
+pub const GITLEAKS_ALLOW: &[u8] = b"gitleaks:allow";
+
+/// Whether a line carries an inline `tattle:allow` (or `gitleaks:allow`).
 pub fn has_inline_allow(line: &[u8]) -> bool {
     memchr::memmem::find(line, INLINE_ALLOW).is_some()
+        || memchr::memmem::find(line, GITLEAKS_ALLOW).is_some()
 }
 
 /// The config's allowlists, compiled.
