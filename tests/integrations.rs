@@ -185,6 +185,17 @@ fn init_writes_a_valid_config_and_a_pre_commit_config() {
 }
 
 #[test]
+fn init_creates_a_missing_directory_and_refuses_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = tattle(dir.path(), &["init", "new/project"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(dir.path().join("new/project/.tattle.toml").is_file());
+    write_tree(dir.path(), &[("file", "")]);
+    let output = tattle(dir.path(), &["init", "file"]);
+    assert_exit_with_stderr(&output, 2, "file: not a directory");
+}
+
+#[test]
 fn init_prints_the_hook_when_a_pre_commit_config_exists() {
     let dir = tempfile::tempdir().unwrap();
     write_tree(dir.path(), &[(".pre-commit-config.yaml", "repos: []\n")]);

@@ -173,6 +173,13 @@ pub struct BaselineCreateArgs {
     /// to the repository's root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Skip files larger than this (bytes, or with a unit: 512KiB, 10MiB, 1GB); use
+    /// the same limit as the scans the baseline is for.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `tattle init`.

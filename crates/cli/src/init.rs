@@ -57,9 +57,11 @@ pub const PRE_COMMIT_SNIPPET: &str = r#"repos:
 
 /// Writes the starter files into `args.dir`.
 pub fn run(args: &InitArgs) -> Result<()> {
-    if !args.dir.is_dir() {
+    if args.dir.exists() && !args.dir.is_dir() {
         bail!("{}: not a directory", args.dir.display());
     }
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
     let config = args.dir.join(CONFIG_FILE);
     write_new(&config, STARTER_CONFIG, args.force)?;
     // The starter must stay a valid config.

@@ -104,8 +104,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 no_ignore: args.no_ignore,
                 common: CommonArgs {
                     config: args.config,
-                    max_file_size: None,
-                    threads: None,
+                    max_file_size: args.max_file_size,
+                    threads: args.threads,
                     no_progress: true,
                     baseline: None,
                     fail_on: Severity::Low,
