@@ -84,16 +84,9 @@ fn file_summary(runs: &[ReportRun<'_>], path: &Path) -> String {
             ));
         }
         let findings = outcome.findings.len();
-        let counts: Vec<String> = tattle_engine::Severity::ALL
-            .iter()
-            .filter_map(|&severity| {
-                let count = outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == severity)
-                    .count();
-                (count > 0).then(|| format!("{count} {severity}"))
-            })
+        let counts: Vec<String> = crate::report::severity_counts(&outcome.findings)
+            .into_iter()
+            .map(|(severity, count)| format!("{count} {severity}"))
             .collect();
         let found = match findings {
             0 => "no findings".to_string(),

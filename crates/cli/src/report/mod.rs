@@ -58,3 +58,18 @@ pub fn reporter_for(format: Format) -> Box<dyn Reporter> {
         Format::Sarif => Box::new(SarifReporter),
     }
 }
+
+/// How many findings there are of each severity, most severe first,
+/// severities without findings left out.
+pub fn severity_counts(
+    findings: &[crate::finding::Finding],
+) -> Vec<(tattle_engine::Severity, usize)> {
+    tattle_engine::Severity::ALL
+        .iter()
+        .map(|&severity| {
+            let count = findings.iter().filter(|f| f.severity == severity).count();
+            (severity, count)
+        })
+        .filter(|&(_, count)| count > 0)
+        .collect()
+}

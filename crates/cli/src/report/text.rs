@@ -164,18 +164,11 @@ fn write_summary(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
     } else {
         let mut files: Vec<&str> = outcome.findings.iter().map(|f| f.path.as_str()).collect();
         files.dedup();
-        let counts: Vec<String> = Severity::ALL
-            .iter()
-            .filter_map(|&severity| {
-                let count = outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == severity)
-                    .count();
-                (count > 0).then(|| {
-                    let style = severity_style(severity);
-                    format!("{style}{count} {severity}{style:#}")
-                })
+        let counts: Vec<String> = super::severity_counts(&outcome.findings)
+            .into_iter()
+            .map(|(severity, count)| {
+                let style = severity_style(severity);
+                format!("{style}{count} {severity}{style:#}")
             })
             .collect();
         writeln!(
