@@ -127,20 +127,9 @@ pub fn read_chunks<R: Read>(
             buffer.clear();
             return Ok(Ended::OverLimit { read });
         }
-        if !full {
-            visit(Chunk {
-                bytes: buffer,
-                offset,
-                owned: (owned_start, buffer.len()),
-                next: None,
-            });
-            buffer.clear();
-            return Ok(Ended::Complete { total: read });
-        }
         // A full buffer may be the whole input: look one byte ahead.
         let mut probe = [0u8; 1];
-        let more = read_some(&mut input, &mut probe)?;
-        if more == 0 {
+        if !full || read_some(&mut input, &mut probe)? == 0 {
             visit(Chunk {
                 bytes: buffer,
                 offset,
