@@ -175,7 +175,7 @@ tool_command() { # tool, report file
         return
     fi
     case $1 in
-    tattle) CMD=(target/release/tattle scan "$CORPUS" --format json --no-progress --output "$out") ;;
+    tattle) CMD=(target/release/tattle scan "$CORPUS" --config benches/default-config.toml --format json --no-progress --output "$out") ;;
     gitleaks) CMD=("$TOOLS/bin/gitleaks" dir "$CORPUS" --report-path "$out" --report-format json --no-banner) ;;
     betterleaks) CMD=("$TOOLS/bin/betterleaks" filesystem "$CORPUS" --output "$out" --no-banner) ;;
     kingfisher) CMD=("$TOOLS/bin/kingfisher" scan "$CORPUS" --no-validate --no-update-check --format json --output "$out" --quiet) ;;
