@@ -131,7 +131,8 @@ fn write_to_file(
 ) -> Result<()> {
     let mut buffer = Vec::new();
     reporter.write(report, &mut buffer)?;
-    if !keep_color {
+    // Only the text report has colors; JSON and SARIF escape control bytes.
+    if !keep_color && memchr::memchr(0x1b, &buffer).is_some() {
         buffer = anstream::adapter::strip_bytes(&buffer).into_vec();
     }
     std::fs::write(path, &buffer).with_context(|| format!("writing report file {}", path.display()))

@@ -108,20 +108,44 @@ pub enum Ended {
 /// it is sized from `expected` (the input's size, as far as known) and never
 /// grows beyond `size.size` bytes.
 pub fn read_chunks<R: Read>(
+    input: R,
+    expected: u64,
+    size: ChunkSize,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+    visit: impl FnMut(Chunk<'_>),
+) -> io::Result<Ended> {
+    buffer.clear();
+    reserve_for(buffer, expected, size, limit);
+    continue_chunks(input, expected, size, limit, buffer, false, visit)
+}
+
+/// Reserves room in an empty `buffer` for an input of `expected` bytes (one
+/// more, to see it end), within the chunk size and the limit.
+pub fn reserve_for(buffer: &mut Vec<u8>, expected: u64, size: ChunkSize, limit: u64) {
+    let room = expected.min(limit).saturating_add(1).min(size.size as u64) as usize;
+    buffer.reserve_exact(room);
+}
+
+/// [`read_chunks`] for an input whose first bytes the caller has already read
+/// into `buffer` (with [`reserve_for`] and [`fill`]); `ended` says whether
+/// that read reached the end of the input.
+pub fn continue_chunks<R: Read>(
     mut input: R,
     expected: u64,
     size: ChunkSize,
     limit: u64,
     buffer: &mut Vec<u8>,
+    mut ended: bool,
     mut visit: impl FnMut(Chunk<'_>),
 ) -> io::Result<Ended> {
-    buffer.clear();
-    let room = expected.min(limit).saturating_add(1).min(size.size as u64) as usize;
-    buffer.reserve_exact(room);
     let mut offset: u64 = 0;
     let mut owned_start = 0;
     loop {
-        let full = fill(&mut input, buffer, size.size)?;
+        if !ended {
+            let rest = expected.saturating_sub(offset);
+            ended = fill(&mut input, buffer, size.size, rest)?;
+        }
         let read = offset + buffer.len() as u64;
         if read > limit {
             buffer.clear();
@@ -129,7 +153,7 @@ pub fn read_chunks<R: Read>(
         }
         // A full buffer may be the whole input: look one byte ahead.
         let mut probe = [0u8; 1];
-        if !full || read_some(&mut input, &mut probe)? == 0 {
+        if ended || read_some(&mut input, &mut probe)? == 0 {
             visit(Chunk {
                 bytes: buffer,
                 offset,
@@ -152,23 +176,38 @@ pub fn read_chunks<R: Read>(
         buffer.push(probe[0]);
         offset += next as u64;
         owned_start = owned_end - next;
+        ended = false;
     }
 }
 
 /// Reads until `buffer` holds `size` bytes or the input ends; returns
-/// whether it is full. The buffer grows to `size` only when the input turns
-/// out larger than its reserved capacity.
-fn fill<R: Read>(input: &mut R, buffer: &mut Vec<u8>, size: usize) -> io::Result<bool> {
-    let room = buffer.capacity().min(size).saturating_sub(buffer.len());
-    if room > 0 {
-        input.take(room as u64).read_to_end(buffer)?;
+/// whether it ended. `expected` is how many bytes the input was expected to
+/// hold from the buffer's start: a read that comes back short once that many
+/// are in marks the end, which spares a last `read` that would return
+/// nothing. The buffer grows to `size` only when the input turns out larger
+/// than its reserved capacity.
+pub fn fill<R: Read>(
+    input: &mut R,
+    buffer: &mut Vec<u8>,
+    size: usize,
+    expected: u64,
+) -> io::Result<bool> {
+    while buffer.len() < size {
+        if buffer.len() >= buffer.capacity() {
+            buffer.reserve_exact(size - buffer.len());
+        }
+        let start = buffer.len();
+        let wanted = buffer.capacity().min(size) - start;
+        buffer.resize(start + wanted, 0);
+        let read = read_some(input, &mut buffer[start..]);
+        let got = *read.as_ref().unwrap_or(&0);
+        buffer.truncate(start + got);
+        read?;
+        if got == 0 || (got < wanted && buffer.len() as u64 >= expected) {
+            return Ok(true);
+        }
     }
-    if buffer.len() >= buffer.capacity() && buffer.len() < size {
-        buffer.reserve_exact(size - buffer.len());
-        let wanted = (size - buffer.len()) as u64;
-        input.take(wanted).read_to_end(buffer)?;
-    }
-    Ok(buffer.len() >= size)
+    Ok(false)
 }
 
 /// One `read`, retried when interrupted by a signal.

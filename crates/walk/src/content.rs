@@ -9,6 +9,9 @@ use std::path::Path;
 
 /// How many leading bytes are checked for NUL to call a file binary (as git does).
 const BINARY_PROBE: usize = 8 << 10;
+/// The most the first read of a file asks for: enough for most source files
+/// to be read in one call, little to waste on a binary file.
+const FIRST_READ: usize = 64 << 10;
 
 /// Why a file was not scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,25 +83,33 @@ pub fn read_file(
             limit,
         }));
     }
-    let mut probe = [0u8; BINARY_PROBE];
-    let probed = read_up_to(&mut file, &mut probe)?;
-    let probe = &probe[..probed];
+    // The first read goes straight into the buffer and, for most files,
+    // holds all of it; the probe for binary content and byte-order marks
+    // looks at its start.
+    buffer.clear();
+    chunk::reserve_for(buffer, size_now, size, limit);
+    let head = buffer.capacity().min(FIRST_READ);
+    let head_ended = chunk::fill(&mut file, buffer, head, size_now)?;
+    let probe = &buffer[..buffer.len().min(BINARY_PROBE)];
     // A file that grew while being read is still held to the limit.
     let ended = match utf16::byte_order_mark(probe) {
         Some(order) => {
             // UTF-16 text, read as UTF-8 (at most 1.5 times as long).
             if utf16::decode(probe).is_some_and(|text| is_binary(&text)) {
+                buffer.clear();
                 return Ok(FileRead::Skipped(SkipReason::Binary));
             }
-            let input = Utf16Reader::new(probe[2..].chain(file), order);
+            let head = std::mem::take(buffer);
+            let input = Utf16Reader::new(head[2..].chain(file), order);
             let decoded_limit = limit.saturating_add(limit / 2);
             chunk::read_chunks(input, size_now, size, decoded_limit, buffer, visit)?
         }
         None => {
             if is_binary(probe) {
+                buffer.clear();
                 return Ok(FileRead::Skipped(SkipReason::Binary));
             }
-            chunk::read_chunks(probe.chain(file), size_now, size, limit, buffer, visit)?
+            chunk::continue_chunks(file, size_now, size, limit, buffer, head_ended, visit)?
         }
     };
     match ended {
@@ -122,20 +133,6 @@ fn open(path: &Path) -> io::Result<File> {
         options.custom_flags(libc::O_NONBLOCK);
     }
     options.open(path)
-}
-
-/// Reads until `into` is full or the input ends; returns how many bytes were read.
-fn read_up_to(input: &mut impl Read, into: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < into.len() {
-        match input.read(&mut into[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// The text of a blob already in memory: itself, UTF-16 decoded to UTF-8,
