@@ -20,6 +20,7 @@ pub mod jwt;
 pub mod loader;
 pub mod matcher;
 pub mod prefilter;
+pub mod required;
 pub mod rule;
 pub mod ruleset;
 pub mod severity;

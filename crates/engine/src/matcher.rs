@@ -424,7 +424,15 @@ fn run_pattern(
     let Some(compiled) = rule.compiled() else {
         return;
     };
-    for caps in compiled.regex.captures_iter(&haystack[window]) {
+    let text = &haystack[window];
+    if compiled
+        .required
+        .as_ref()
+        .is_some_and(|required| !required.occur_in(text))
+    {
+        return;
+    }
+    for caps in compiled.regex.captures_iter(text) {
         let Some(secret) = caps.get(compiled.secret_group) else {
             continue;
         };

@@ -3,6 +3,7 @@
 
 use crate::context::Filter;
 use crate::error::RuleError;
+use crate::required::RequiredBytes;
 use crate::severity::{Confidence, Severity};
 use crate::validate::Validator;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -110,6 +111,8 @@ pub(crate) struct Compiled {
     pub(crate) regex: Regex,
     pub(crate) secret_group: usize,
     pub(crate) allow: Vec<Regex>,
+    /// Bytes one of which every match contains, looked for before the regex runs.
+    pub(crate) required: Option<RequiredBytes>,
 }
 
 impl PatternRule {
@@ -238,6 +241,7 @@ fn compile_regexes(spec: &RuleSpec) -> Result<Compiled, String> {
         regex,
         secret_group,
         allow,
+        required: RequiredBytes::of(&spec.regex),
     })
 }
 
