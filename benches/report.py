@@ -116,7 +116,7 @@ def render(args: argparse.Namespace) -> str:
         f"- Command: `{args.invocation}`",
         corpus,
         f"- Machine: {args.cpus} cores, {args.cpu_model}, {platform.system()} {platform.release()}",
-        "- Each tool: 1 warm-up run, then the median of the timed runs (rounds interleaved across tools); "
+        "- Each tool: 1 warm-up run, then the median of the timed runs (rounds interleaved across tools, in an order that rotates each round); "
         "peak RSS is the largest of the timed runs",
         "",
         "| Tool | Version | Median wall (s) | Ratio (tool / tattle) | Peak RSS (MiB) | Findings | Planted found | Timed runs |",

@@ -257,9 +257,13 @@ run_suite() {
         PLANNED[$tool]=$n
         active+=("$tool")
     done
-    local round
+    # The order rotates from round to round: a tool's first run after
+    # another tool's is measurably slower (caches the other tool changed), so
+    # no tool may always follow the same one.
+    local round k count=${#active[@]}
     for ((round = 1; round <= RUNS; round++)); do
-        for tool in "${active[@]}"; do
+        for ((k = 0; k < count; k++)); do
+            tool=${active[$(((round - 1 + k) % count))]}
             if ((round <= PLANNED[$tool])); then
                 run_once "$tool" timed "$round" >/dev/null || true
             fi
