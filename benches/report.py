@@ -2,7 +2,7 @@
 """Turn the raw timings written by benches/run.sh into a Markdown table.
 
 Input is a TSV with one row per run:
-    tool  version  phase(warmup|timed)  wall_s  max_rss_kb  exit  ok(1|0)  report_file  command
+    tool  version  phase(warmup|settle|timed)  wall_s  max_rss_kb  exit  ok(1|0)  report_file  command
 plus a notes file (tool TAB note) and the corpus manifest from make_corpus.py.
 """
 
@@ -116,7 +116,7 @@ def render(args: argparse.Namespace) -> str:
         f"- Command: `{args.invocation}`",
         corpus,
         f"- Machine: {args.cpus} cores, {args.cpu_model}, {platform.system()} {platform.release()}",
-        "- Each tool: 1 warm-up run, then the median of the timed runs (rounds interleaved across tools, in an order that rotates each round); "
+        "- Each tool: 1 warm-up run, then the median of the timed runs (rounds interleaved across tools, each timed run right after an untimed run of the same tool); "
         "peak RSS is the largest of the timed runs",
         "",
         "| Tool | Version | Median wall (s) | Ratio (tool / tattle) | Peak RSS (MiB) | Findings | Planted found | Timed runs |",

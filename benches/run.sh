@@ -199,6 +199,7 @@ run_once() { # tool, phase (warmup|timed), run number (0 for the warm-up)
     local out=$REPORTS/$tool.json stderr=$LOGS/$tool-$phase-$i.stderr timing=$LOGS/$tool-$phase-$i.time
     local stdout=$LOGS/$tool-$phase-$i.stdout rc=0 wall rss ok=1 label=warm-up
     [[ $phase == timed ]] && label="timed run $i"
+    [[ $phase == settle ]] && label="untimed run before timed run $i"
     tool_command "$tool" "$out"
     if ((REPORT_ON_STDOUT)); then
         out=$REPORTS/$tool.txt
@@ -257,14 +258,15 @@ run_suite() {
         PLANNED[$tool]=$n
         active+=("$tool")
     done
-    # The order rotates from round to round: a tool's first run after
-    # another tool's is measurably slower (caches the other tool changed), so
-    # no tool may always follow the same one.
-    local round k count=${#active[@]}
+    # A tool's first run after another tool's is measurably slower (tattle
+    # by a fifth right after ripsecrets), so each timed run comes right after
+    # an untimed run of the same tool: every tool is timed as it runs after
+    # itself, whatever precedes it in the round.
+    local round
     for ((round = 1; round <= RUNS; round++)); do
-        for ((k = 0; k < count; k++)); do
-            tool=${active[$(((round - 1 + k) % count))]}
+        for tool in "${active[@]}"; do
             if ((round <= PLANNED[$tool])); then
+                run_once "$tool" settle "$round" >/dev/null || true
                 run_once "$tool" timed "$round" >/dev/null || true
             fi
         done
