@@ -12,6 +12,7 @@ use crate::filter::{Filters, has_inline_allow};
 use crate::finding::{Finding, FindingBuilder, TextOrigin};
 use std::ops::Range;
 use tattle_engine::{Matcher, RawMatch, RuleSet, SourceFile};
+use tattle_walk::chunk::Length;
 use tattle_walk::{Chunk, ChunkSize};
 
 /// Chunks are this large (also each reading thread's buffer).
@@ -123,9 +124,14 @@ impl<'a> FileScanner<'a> {
         }
         let len = file.bytes.len() as u64;
         // Reading from memory cannot fail.
-        let _ = tattle_walk::chunk::read_chunks(file.bytes, len, size, u64::MAX, buffer, |chunk| {
-            self.scan_chunk(file.path, file.committed, &chunk, &keep_line, out)
-        });
+        let _ = tattle_walk::chunk::read_chunks(
+            file.bytes,
+            Length::About(len),
+            size,
+            u64::MAX,
+            buffer,
+            |chunk| self.scan_chunk(file.path, file.committed, &chunk, &keep_line, out),
+        );
         if buffer.capacity() > 1 << 20 {
             *buffer = Vec::new();
         }

@@ -102,28 +102,53 @@ pub enum Ended {
     },
 }
 
+/// What is known of an input's length before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    /// About this many bytes: the buffer is sized for them, and only a read
+    /// that returns nothing ends the input (a decoder's output, say).
+    About(u64),
+    /// A regular file of this many bytes: a read that comes back short once
+    /// they are all in ends it, which spares a last `read` that would return
+    /// nothing. (A file that grows while it is read shows it by filling the
+    /// read.)
+    File(u64),
+}
+
+impl Length {
+    /// The number of bytes expected.
+    pub fn bytes(self) -> u64 {
+        match self {
+            Length::About(n) | Length::File(n) => n,
+        }
+    }
+}
+
 /// Reads `input` to its end in chunks of `size`, handing each to `visit` in
 /// order, and stops once more than `limit` bytes were read (the bytes past the
 /// limit are never handed out). `buffer` is reused and comes back cleared;
-/// it is sized from `expected` (the input's size, as far as known) and never
-/// grows beyond `size.size` bytes.
+/// it is sized from `length` and never grows beyond `size.size` bytes.
 pub fn read_chunks<R: Read>(
     input: R,
-    expected: u64,
+    length: Length,
     size: ChunkSize,
     limit: u64,
     buffer: &mut Vec<u8>,
     visit: impl FnMut(Chunk<'_>),
 ) -> io::Result<Ended> {
     buffer.clear();
-    reserve_for(buffer, expected, size, limit);
-    continue_chunks(input, expected, size, limit, buffer, false, visit)
+    reserve_for(buffer, length, size, limit);
+    continue_chunks(input, length, size, limit, buffer, false, visit)
 }
 
-/// Reserves room in an empty `buffer` for an input of `expected` bytes (one
+/// Reserves room in an empty `buffer` for an input of `length` (one byte
 /// more, to see it end), within the chunk size and the limit.
-pub fn reserve_for(buffer: &mut Vec<u8>, expected: u64, size: ChunkSize, limit: u64) {
-    let room = expected.min(limit).saturating_add(1).min(size.size as u64) as usize;
+pub fn reserve_for(buffer: &mut Vec<u8>, length: Length, size: ChunkSize, limit: u64) {
+    let room = length
+        .bytes()
+        .min(limit)
+        .saturating_add(1)
+        .min(size.size as u64) as usize;
     buffer.reserve_exact(room);
 }
 
@@ -132,7 +157,7 @@ pub fn reserve_for(buffer: &mut Vec<u8>, expected: u64, size: ChunkSize, limit: 
 /// that read reached the end of the input.
 pub fn continue_chunks<R: Read>(
     mut input: R,
-    expected: u64,
+    length: Length,
     size: ChunkSize,
     limit: u64,
     buffer: &mut Vec<u8>,
@@ -143,8 +168,7 @@ pub fn continue_chunks<R: Read>(
     let mut owned_start = 0;
     loop {
         if !ended {
-            let rest = expected.saturating_sub(offset);
-            ended = fill(&mut input, buffer, size.size, rest)?;
+            ended = fill(&mut input, buffer, size.size, length, offset)?;
         }
         let read = offset + buffer.len() as u64;
         if read > limit {
@@ -181,16 +205,15 @@ pub fn continue_chunks<R: Read>(
 }
 
 /// Reads until `buffer` holds `size` bytes or the input ends; returns
-/// whether it ended. `expected` is how many bytes the input was expected to
-/// hold from the buffer's start: a read that comes back short once that many
-/// are in marks the end, which spares a last `read` that would return
-/// nothing. The buffer grows to `size` only when the input turns out larger
-/// than its reserved capacity.
+/// whether it ended. `buffer[0]` is byte `offset` of the input, whose
+/// `length` says when a short read ends it. The buffer grows to `size` only
+/// when the input turns out larger than its reserved capacity.
 pub fn fill<R: Read>(
     input: &mut R,
     buffer: &mut Vec<u8>,
     size: usize,
-    expected: u64,
+    length: Length,
+    offset: u64,
 ) -> io::Result<bool> {
     while buffer.len() < size {
         if buffer.len() >= buffer.capacity() {
@@ -203,7 +226,11 @@ pub fn fill<R: Read>(
         let got = *read.as_ref().unwrap_or(&0);
         buffer.truncate(start + got);
         read?;
-        if got == 0 || (got < wanted && buffer.len() as u64 >= expected) {
+        let file_end_reached = match length {
+            Length::File(bytes) => got < wanted && offset + buffer.len() as u64 >= bytes,
+            Length::About(_) => false,
+        };
+        if got == 0 || file_end_reached {
             return Ok(true);
         }
     }
@@ -243,7 +270,7 @@ mod tests {
         let mut buffer = Vec::new();
         let ended = read_chunks(
             input,
-            input.len() as u64,
+            Length::About(input.len() as u64),
             size,
             u64::MAX,
             &mut buffer,
@@ -322,7 +349,7 @@ mod tests {
         let mut seen = 0;
         let ended = read_chunks(
             &[b'x'; 1000][..],
-            1000,
+            Length::About(1000),
             ChunkSize::new(64, 8),
             500,
             &mut buffer,
@@ -333,7 +360,7 @@ mod tests {
         assert!(seen <= 500);
         let ended = read_chunks(
             &[b'x'; 64][..],
-            64,
+            Length::About(64),
             ChunkSize::new(64, 8),
             64,
             &mut buffer,

@@ -1,7 +1,7 @@
 //! Reading one file's bytes, in chunks, with the size limit and binary
 //! detection applied.
 
-use crate::chunk::{self, Chunk, ChunkSize, Ended};
+use crate::chunk::{self, Chunk, ChunkSize, Ended, Length};
 use crate::utf16::{self, Utf16Reader};
 use std::fs::File;
 use std::io::{self, Read};
@@ -87,9 +87,10 @@ pub fn read_file(
     // holds all of it; the probe for binary content and byte-order marks
     // looks at its start.
     buffer.clear();
-    chunk::reserve_for(buffer, size_now, size, limit);
+    let length = Length::File(size_now);
+    chunk::reserve_for(buffer, length, size, limit);
     let head = buffer.capacity().min(FIRST_READ);
-    let head_ended = chunk::fill(&mut file, buffer, head, size_now)?;
+    let head_ended = chunk::fill(&mut file, buffer, head, length, 0)?;
     let probe = &buffer[..buffer.len().min(BINARY_PROBE)];
     // A file that grew while being read is still held to the limit.
     let ended = match utf16::byte_order_mark(probe) {
@@ -102,14 +103,16 @@ pub fn read_file(
             let head = std::mem::take(buffer);
             let input = Utf16Reader::new(head[2..].chain(file), order);
             let decoded_limit = limit.saturating_add(limit / 2);
-            chunk::read_chunks(input, size_now, size, decoded_limit, buffer, visit)?
+            // The decoded text's length is not the file's.
+            let decoded = Length::About(size_now);
+            chunk::read_chunks(input, decoded, size, decoded_limit, buffer, visit)?
         }
         None => {
             if is_binary(probe) {
                 buffer.clear();
                 return Ok(FileRead::Skipped(SkipReason::Binary));
             }
-            chunk::continue_chunks(file, size_now, size, limit, buffer, head_ended, visit)?
+            chunk::continue_chunks(file, length, size, limit, buffer, head_ended, visit)?
         }
     };
     match ended {
@@ -173,6 +176,36 @@ mod tests {
         match ended {
             FileRead::Scanned { bytes } if bytes == out.len() as u64 => Ok(out),
             other => Err(other),
+        }
+    }
+
+    #[test]
+    fn utf16_text_longer_once_decoded_is_read_to_its_end() {
+        // Each CJK character is 2 bytes in UTF-16 and 3 in UTF-8: the decoded
+        // text outgrows the file's size, and the decoder hands it out in
+        // pieces, so a short read there does not mean the end.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        // An ASCII first line: its NUL bytes mark the file as UTF-16.
+        let text = format!("title = notes\n{}END", "鍵".repeat(100_000));
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let read = read(&path, 1 << 20).expect("read whole");
+        assert_eq!(read.len(), text.len());
+        assert!(read == text.as_bytes());
+    }
+
+    #[test]
+    fn files_read_whole_whatever_their_size() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [0, 1, 8191, 8192, 65_535, 65_536, 65_537, 300_000] {
+            let path = dir.path().join(format!("f{len}"));
+            let content: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &content).unwrap();
+            assert_eq!(read(&path, 1 << 20), Ok(content), "{len} bytes");
         }
     }
 
