@@ -1372,3 +1372,35 @@ fn rescanning_a_report_finds_nothing() {
     let output = tattle(dir.path(), &["scan", ".", "--no-progress"]);
     assert_eq!(code(&output), 0, "{}", stdout(&output));
 }
+
+/// A text report written to a file is plain text, unless colors are asked
+/// for with `--color always`.
+#[test]
+fn a_text_report_file_has_colors_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("app/.env", &github_line())]);
+    for (color, escapes) in [("auto", false), ("never", false), ("always", true)] {
+        let output = tattle(
+            dir.path(),
+            &[
+                "scan",
+                "app",
+                "--format",
+                "text",
+                "--color",
+                color,
+                "--output",
+                "r.txt",
+                "--no-progress",
+            ],
+        );
+        assert_eq!(code(&output), 1, "{}", stderr(&output));
+        let report = std::fs::read_to_string(dir.path().join("r.txt")).unwrap();
+        assert!(report.contains("github"), "{report}");
+        assert_eq!(
+            report.contains('\u{1b}'),
+            escapes,
+            "--color {color}: {report}"
+        );
+    }
+}

@@ -114,12 +114,6 @@ impl CheckHit {
         }
     }
 
-    /// The same hit, for a value that reads `decoded` once decoded.
-    pub fn with_decoded(mut self, decoded: Vec<u8>, encoding: crate::Encoding) -> Self {
-        self.decoded = Some((decoded, encoding));
-        self
-    }
-
     /// Adds a note explaining the hit.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());

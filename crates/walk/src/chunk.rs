@@ -143,7 +143,7 @@ pub fn read_chunks<R: Read>(
 
 /// Reserves room in an empty `buffer` for an input of `length` (one byte
 /// more, to see it end), within the chunk size and the limit.
-pub fn reserve_for(buffer: &mut Vec<u8>, length: Length, size: ChunkSize, limit: u64) {
+pub(crate) fn reserve_for(buffer: &mut Vec<u8>, length: Length, size: ChunkSize, limit: u64) {
     let room = length
         .bytes()
         .min(limit)
@@ -155,7 +155,7 @@ pub fn reserve_for(buffer: &mut Vec<u8>, length: Length, size: ChunkSize, limit:
 /// [`read_chunks`] for an input whose first bytes the caller has already read
 /// into `buffer` (with [`reserve_for`] and [`fill`]); `ended` says whether
 /// that read reached the end of the input.
-pub fn continue_chunks<R: Read>(
+pub(crate) fn continue_chunks<R: Read>(
     mut input: R,
     length: Length,
     size: ChunkSize,
@@ -208,7 +208,7 @@ pub fn continue_chunks<R: Read>(
 /// whether it ended. `buffer[0]` is byte `offset` of the input, whose
 /// `length` says when a short read ends it. The buffer grows to `size` only
 /// when the input turns out larger than its reserved capacity.
-pub fn fill<R: Read>(
+pub(crate) fn fill<R: Read>(
     input: &mut R,
     buffer: &mut Vec<u8>,
     size: usize,
@@ -341,6 +341,49 @@ mod tests {
             assert!(input.is_char_boundary(start + owned.0));
             assert!(input.is_char_boundary(start + owned.1));
         }
+    }
+
+    /// Hands out its bytes in reads of at most `step`, then fails any read
+    /// past them: a read after the end is one too many.
+    struct NoReadPastEnd<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for NoReadPastEnd<'_> {
+        fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+            if self.bytes.is_empty() {
+                return Err(io::Error::other("read past the end"));
+            }
+            let n = into.len().min(self.step).min(self.bytes.len());
+            into[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_ends_at_its_known_length_without_another_read() {
+        let bytes = [b'x'; 1000];
+        // Short reads before the end do not end it; the short read that
+        // completes the known length does.
+        let mut input = NoReadPastEnd {
+            bytes: &bytes,
+            step: 300,
+        };
+        let mut buffer = Vec::with_capacity(1001);
+        let ended = fill(&mut input, &mut buffer, 4096, Length::File(1000), 0).unwrap();
+        assert!(ended);
+        assert_eq!(buffer.len(), 1000);
+        // Of an input whose length is only estimated, a short read proves
+        // nothing: it is read until a read returns nothing (here, fails).
+        let mut input = NoReadPastEnd {
+            bytes: &bytes,
+            step: 300,
+        };
+        let mut buffer = Vec::with_capacity(1001);
+        let read = fill(&mut input, &mut buffer, 4096, Length::About(1000), 0);
+        assert!(read.is_err());
     }
 
     #[test]

@@ -512,11 +512,9 @@ fn scan_yaml(yaml: &Yaml, doc: NodeId, kind: Option<&str>, report: &mut Reporter
                     ", Secret `data`",
                 );
                 if report.out.len() > before
-                    && let Some(hit) = report.out.pop()
+                    && let Some(hit) = report.out.last_mut()
                 {
-                    report
-                        .out
-                        .push(hit.with_decoded(decoded.into_bytes(), crate::Encoding::Base64));
+                    hit.decoded = Some((decoded.into_bytes(), crate::Encoding::Base64));
                 }
             }
         }
