@@ -220,7 +220,18 @@ pub(crate) fn fill<R: Read>(
             buffer.reserve_exact(size - buffer.len());
         }
         let start = buffer.len();
-        let wanted = buffer.capacity().min(size) - start;
+        let mut wanted = buffer.capacity().min(size) - start;
+        if let Length::File(bytes) = length {
+            // The room read into is zeroed first, which costs about as much
+            // as the read: a reused buffer's capacity can be far larger than
+            // the file, so ask only for what the file still holds, plus the
+            // byte that would show it grew.
+            let left = bytes.saturating_sub(offset + start as u64);
+            if left > 0 {
+                wanted =
+                    wanted.min(usize::try_from(left).map_or(usize::MAX, |l| l.saturating_add(1)));
+            }
+        }
         buffer.resize(start + wanted, 0);
         let read = read_some(input, &mut buffer[start..]);
         let got = *read.as_ref().unwrap_or(&0);
@@ -360,6 +371,44 @@ mod tests {
             self.bytes = &self.bytes[n..];
             Ok(n)
         }
+    }
+
+    /// Records the size of each read asked of it.
+    struct RecordsReads<'a> {
+        bytes: &'a [u8],
+        asked: Vec<usize>,
+    }
+
+    impl Read for RecordsReads<'_> {
+        fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+            self.asked.push(into.len());
+            self.bytes.read(into)
+        }
+    }
+
+    #[test]
+    fn a_reused_large_buffer_reads_a_small_file_with_a_small_read() {
+        let bytes = [b'x'; 1000];
+        let mut input = RecordsReads {
+            bytes: &bytes,
+            asked: Vec::new(),
+        };
+        let mut buffer = Vec::with_capacity(64 << 10);
+        let ended = fill(&mut input, &mut buffer, 64 << 10, Length::File(1000), 0).unwrap();
+        assert!(ended);
+        assert_eq!(buffer, bytes);
+        // The file and one byte more: the room is zeroed before the read.
+        assert_eq!(input.asked, [1001]);
+        // A file that grew past its known length is read on to its end.
+        let grown = [b'y'; 3000];
+        let mut input = RecordsReads {
+            bytes: &grown,
+            asked: Vec::new(),
+        };
+        let mut buffer = Vec::with_capacity(64 << 10);
+        let ended = fill(&mut input, &mut buffer, 64 << 10, Length::File(1000), 0).unwrap();
+        assert!(ended);
+        assert_eq!(buffer.len(), 3000);
     }
 
     #[test]
